@@ -1,0 +1,455 @@
+//! Helpers that every test of the course shares.
+//!
+//! A test here talks to a real program over real sockets, the way its users would:
+//! it starts the binary, waits for the line `listening on ADDR`, connects, and checks
+//! what crosses the wire and what the program prints. Three rules keep that honest:
+//!
+//! * every blocking step has a deadline ([`DEADLINE`]), so an unfinished program
+//!   fails its test instead of hanging it;
+//! * a started program is killed when the test ends, however it ends ([`Running`]
+//!   kills its child in `Drop`);
+//! * a failure says what went wrong in words a learner can act on, and which chapter
+//!   of the book explains it ([`explain`]).
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long any single step of a test may take before the test gives up. A working
+/// program answers in milliseconds on loopback; this only bounds a broken one.
+pub const DEADLINE: Duration = Duration::from_secs(3);
+
+/// The program the current test package builds: the binary named like the package.
+///
+/// Cargo tells an integration test where each binary of its package is through
+/// `CARGO_BIN_EXE_<name>`. Every program of the course is named after its package,
+/// so one test file can grade both `exercise-01-…` and `solution-01-…`.
+#[macro_export]
+macro_rules! program_under_test {
+    ($chapter:expr) => {
+        $crate::Program::new(
+            env!(concat!("CARGO_BIN_EXE_", env!("CARGO_PKG_NAME"))),
+            $chapter,
+        )
+    };
+}
+
+/// A binary to test, and the chapter of the book that explains it.
+#[derive(Clone, Debug)]
+pub struct Program {
+    path: &'static str,
+    chapter: &'static str,
+}
+
+impl Program {
+    pub fn new(path: &'static str, chapter: &'static str) -> Self {
+        Program { path, chapter }
+    }
+
+    pub fn path(&self) -> &'static str {
+        self.path
+    }
+
+    /// Starts the program with `args` and pipes for stdin, stdout and stderr.
+    pub fn spawn(&self, args: &[&str]) -> Running {
+        let mut child = Command::new(self.path)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            // Only matters for the articles' Python programs: print UTF-8 whatever
+            // the machine's locale, as our Rust programs do.
+            .env("PYTHONIOENCODING", "utf-8")
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start {}: {e}", self.path));
+        let stdout = child.stdout.take().expect("stdout was piped");
+        let stderr = child.stderr.take().expect("stderr was piped");
+        let stdin = child.stdin.take();
+
+        // Two reader threads, so neither pipe can fill up and block the program.
+        let (line_tx, lines) = mpsc::channel();
+        thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            let mut line = Vec::new();
+            while let Ok(n) = reader.read_until(b'\n', &mut line) {
+                if n == 0 {
+                    break;
+                }
+                let text = String::from_utf8_lossy(&line)
+                    .trim_end_matches(['\r', '\n'])
+                    .to_string();
+                if line_tx.send(text).is_err() {
+                    break;
+                }
+                line.clear();
+            }
+        });
+        let stderr_text = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&stderr_text);
+        let stderr_done = thread::spawn(move || {
+            let mut stderr = stderr;
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stderr.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Running {
+            program: self.clone(),
+            child,
+            stdin,
+            lines,
+            stdout_seen: Vec::new(),
+            stderr: stderr_text,
+            stderr_done: Some(stderr_done),
+        }
+    }
+
+    /// Starts a server and waits for its first line, which must be exactly
+    /// `listening on ADDR`. Returns the running server and the address it printed.
+    pub fn start_server(&self, args: &[&str]) -> (Running, SocketAddr) {
+        let mut server = self.spawn(args);
+        let first = server.next_line("its first line, `listening on ADDR`");
+        let addr = first
+            .strip_prefix("listening on ")
+            .and_then(|rest| rest.parse::<SocketAddr>().ok())
+            .unwrap_or_else(|| {
+                server.fail(&format!(
+                    "A server's first line must be exactly `listening on ADDR`, with ADDR the \
+                     address it is bound to (for example `listening on 127.0.0.1:40123`).\n\
+                     Its first line was: {first:?}"
+                ))
+            });
+        if addr.port() == 0 {
+            server.fail(
+                "The server printed port 0. Print the address the kernel actually bound \
+                 (`local_addr()`, Python's `getsockname()`), not the one you asked for.",
+            );
+        }
+        (server, addr)
+    }
+
+    /// Runs the program to completion with `stdin` as its input (assert_cmd, with a
+    /// deadline) and returns what it did.
+    pub fn run(&self, args: &[&str], stdin: &str) -> Finished {
+        let output = assert_cmd::Command::new(self.path)
+            .args(args)
+            .write_stdin(stdin)
+            .timeout(DEADLINE)
+            .output()
+            .unwrap_or_else(|e| panic!("could not run {}: {e}", self.path));
+        let finished = Finished {
+            program: self.clone(),
+            status: output.status,
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        };
+        if output.status.code().is_none() && !finished.stderr.contains("panicked") {
+            finished.fail(&format!(
+                "The program did not finish within {DEADLINE:?} and was stopped. Is it \
+                 waiting for something that never comes (a reply, the end of input)?"
+            ));
+        }
+        finished
+    }
+}
+
+/// A started program. Killed when dropped, so no test leaves a process behind.
+pub struct Running {
+    program: Program,
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: Receiver<String>,
+    stdout_seen: Vec<String>,
+    stderr: Arc<Mutex<Vec<u8>>>,
+    stderr_done: Option<thread::JoinHandle<()>>,
+}
+
+impl Running {
+    /// The program's stdin, to type into it.
+    pub fn stdin(&mut self) -> &mut ChildStdin {
+        self.stdin.as_mut().expect("stdin is still open")
+    }
+
+    /// Closes the program's stdin: what pressing Ctrl-D does at a terminal.
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// The next line the program prints on stdout; `what` says what the test expects,
+    /// for the message when none comes.
+    pub fn next_line(&mut self, what: &str) -> String {
+        match self.lines.recv_timeout(DEADLINE) {
+            Ok(line) => {
+                self.stdout_seen.push(line.clone());
+                line
+            }
+            Err(RecvTimeoutError::Timeout) => self.fail(&format!(
+                "Waited {DEADLINE:?} for {what}, and the program printed nothing more. \
+                 (Does it flush stdout after printing?)"
+            )),
+            Err(RecvTimeoutError::Disconnected) => {
+                // Stdout closed: the program has exited (or is exiting). Let it finish
+                // so the message can include its exit status and stderr.
+                let _ = self.wait_for_exit();
+                self.fail(&format!("The program stopped before printing {what}."))
+            }
+        }
+    }
+
+    /// Reads lines until one contains `text`; `what` says what the test expects, for
+    /// the message when no such line comes.
+    pub fn wait_for_line_containing(&mut self, text: &str, what: &str) -> String {
+        loop {
+            let line = self.next_line(what);
+            if line.contains(text) {
+                return line;
+            }
+        }
+    }
+
+    /// Waits for the program to exit on its own, and returns everything it did.
+    pub fn finish(mut self) -> Finished {
+        let Some(status) = self.wait_for_exit() else {
+            self.fail(&format!(
+                "The program should have exited by now, but it was still running after \
+                 {DEADLINE:?}."
+            ))
+        };
+        Finished {
+            program: self.program.clone(),
+            status,
+            stdout: self.all_stdout(),
+            stderr: self.stderr_text(),
+        }
+    }
+
+    /// Whether the program is still running.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Fails the test with `problem`, the program's output so far, and the chapter.
+    pub fn fail(&mut self, problem: &str) -> ! {
+        let stdout = self.all_stdout();
+        let stderr = self.stderr_text();
+        panic!(
+            "{}",
+            explain(problem, &stdout, &stderr, self.program.chapter)
+        )
+    }
+
+    fn wait_for_exit(&mut self) -> Option<ExitStatus> {
+        let start = Instant::now();
+        while start.elapsed() < DEADLINE {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                if let Some(reader) = self.stderr_done.take() {
+                    let _ = reader.join();
+                }
+                return Some(status);
+            }
+            // A short poll of a process we already expect to exit; nothing here
+            // waits for readiness by sleeping.
+            thread::sleep(Duration::from_millis(5));
+        }
+        None
+    }
+
+    fn all_stdout(&mut self) -> String {
+        while let Ok(line) = self.lines.recv_timeout(Duration::from_millis(50)) {
+            self.stdout_seen.push(line);
+        }
+        self.stdout_seen.join("\n")
+    }
+
+    fn stderr_text(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What a program did, once it has exited.
+#[derive(Debug)]
+pub struct Finished {
+    program: Program,
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Finished {
+    /// Fails the test unless the program exited with status 0.
+    pub fn assert_success(&self) -> &Self {
+        if !self.status.success() {
+            self.fail(&format!(
+                "The program should have succeeded, but it exited with {}.",
+                self.status
+            ));
+        }
+        self
+    }
+
+    /// Fails the test unless the program reported an error and exited non-zero,
+    /// without panicking: bad input deserves a message, never a panic.
+    pub fn assert_clean_error(&self) -> &Self {
+        if self.stderr.contains("panicked") {
+            self.fail("The program panicked. Bad input or a failed call deserves a clear error message and a non-zero exit status (return an `Err` from `main`), never a panic.");
+        }
+        if self.status.success() {
+            self.fail("The program should have reported an error and exited with a non-zero status, but it exited with 0.");
+        }
+        self
+    }
+
+    /// Fails the test with `problem` unless `check` holds for stdout.
+    pub fn assert_stdout(&self, check: impl predicates::Predicate<str>, problem: &str) -> &Self {
+        if !check.eval(&self.stdout) {
+            self.fail(problem);
+        }
+        self
+    }
+
+    /// Fails the test with `problem` unless `check` holds for stderr.
+    pub fn assert_stderr(&self, check: impl predicates::Predicate<str>, problem: &str) -> &Self {
+        if !check.eval(&self.stderr) {
+            self.fail(problem);
+        }
+        self
+    }
+
+    pub fn fail(&self, problem: &str) -> ! {
+        panic!(
+            "{}",
+            explain(problem, &self.stdout, &self.stderr, self.program.chapter)
+        )
+    }
+}
+
+/// Builds the message a failed test shows: the problem, then what the program said,
+/// with a stub's `todo!()` called out for what it is, then where to read more.
+pub fn explain(problem: &str, stdout: &str, stderr: &str, chapter: &str) -> String {
+    let mut message = format!("\n\n{problem}\n");
+    if let Some(todo) = todo_message(stderr) {
+        message.push_str(&format!(
+            "\nThe program reached a `todo!()` that is still waiting for you:\n    {todo}\n"
+        ));
+    } else if !stderr.trim().is_empty() {
+        message.push_str(&format!("\nIt wrote to stderr:\n{}\n", indent(stderr)));
+    }
+    if !stdout.trim().is_empty() {
+        message.push_str(&format!("\nIt wrote to stdout:\n{}\n", indent(stdout)));
+    }
+    message.push_str(&format!("\nRead: {chapter}\n"));
+    message
+}
+
+/// The message of a `todo!()` panic in `stderr`, if the program hit one.
+fn todo_message(stderr: &str) -> Option<&str> {
+    stderr
+        .lines()
+        .find(|line| line.starts_with("not yet implemented"))
+}
+
+fn indent(text: &str) -> String {
+    text.trim_end()
+        .lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Connects to `addr` with read and write deadlines set, so no read can hang a test.
+pub fn connect(addr: SocketAddr) -> TcpStream {
+    let stream = TcpStream::connect_timeout(&addr, DEADLINE)
+        .unwrap_or_else(|e| panic!("could not connect to the program at {addr}: {e}"));
+    stream
+        .set_read_timeout(Some(DEADLINE))
+        .expect("set_read_timeout");
+    stream
+        .set_write_timeout(Some(DEADLINE))
+        .expect("set_write_timeout");
+    stream
+}
+
+/// Reads until the peer closes the connection (EOF). `None` if it did not close it
+/// within the deadline; the bytes read so far are then lost, which is fine for a test
+/// that is about to fail.
+pub fn read_until_closed(stream: &mut TcpStream) -> Option<Vec<u8>> {
+    let mut data = Vec::new();
+    match stream.read_to_end(&mut data) {
+        Ok(_) => Some(data),
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => Some(data),
+        Err(_) => None,
+    }
+}
+
+/// A loopback listener on a port the kernel picks, for tests that play the server.
+pub fn loopback_listener() -> (TcpListener, SocketAddr) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    let addr = listener.local_addr().expect("local_addr");
+    (listener, addr)
+}
+
+/// Accepts one connection within the deadline, with read and write deadlines set on
+/// it. `None` if nobody connected in time.
+pub fn accept_within(listener: &TcpListener) -> Option<(TcpStream, SocketAddr)> {
+    let listener = listener.try_clone().expect("clone the listener");
+    let (tx, rx) = mpsc::channel();
+    // accept() has no timeout of its own; a helper thread and a channel give it one.
+    thread::spawn(move || {
+        let _ = tx.send(listener.accept());
+    });
+    let (stream, peer) = rx.recv_timeout(DEADLINE).ok()?.ok()?;
+    stream
+        .set_read_timeout(Some(DEADLINE))
+        .expect("set_read_timeout");
+    stream
+        .set_write_timeout(Some(DEADLINE))
+        .expect("set_write_timeout");
+    Some((stream, peer))
+}
+
+/// An address on loopback where nothing listens: bound by the kernel, then released.
+pub fn closed_port() -> SocketAddr {
+    let (listener, addr) = loopback_listener();
+    drop(listener);
+    addr
+}
+
+/// `python3`, as a [`Program`], to check a program against the articles' own Python
+/// code (kept in the repository's `python/` folder, see [`python_script`]).
+///
+/// On a learner's machine without Python the check is skipped with a note; in CI
+/// (where `CI` is set) a missing Python is a failure, so CI always runs the check.
+pub fn python3(chapter: &'static str) -> Option<Program> {
+    let found = Command::new("python3")
+        .arg("--version")
+        .output()
+        .map(|out| out.status.success())
+        .unwrap_or(false);
+    if found {
+        return Some(Program::new("python3", chapter));
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("python3 is needed for the interoperability checks and CI must have it");
+    }
+    eprintln!("note: python3 not found; skipping the check against the articles' Python programs");
+    None
+}
+
+/// The path of a file in the repository's `python/` folder.
+pub fn python_script(name: &str) -> String {
+    format!("{}/../../python/{name}", env!("CARGO_MANIFEST_DIR"))
+}

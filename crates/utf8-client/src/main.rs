@@ -1,0 +1,64 @@
+//! The second article's client: send a greeting in Chinese, print the reply.
+//!
+//! Run it:  cargo run -p utf8-client [ADDR [MESSAGE]]   (ADDR defaults to 127.0.0.1:8088)
+//! with utf8-server (or the article's Python server) already listening there.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+
+use anyhow::{Context, Result, bail};
+
+const DEFAULT_ADDR: &str = "127.0.0.1:8088";
+
+/// The greeting: "Hello, server! I am a client written in Rust." (Traditional Chinese).
+const GREETING: &str = "你好，伺服器！我是用 Rust 寫的客戶端。";
+
+fn main() -> Result<()> {
+    let mut args = std::env::args().skip(1);
+    let addr = parse_address(args.next())?;
+    let message = args.next().unwrap_or(GREETING.into());
+
+    // ANCHOR: exchange
+    // sk = socket.socket(); sk.connect(('127.0.0.1', 8088))
+    let mut sk = TcpStream::connect(addr)
+        .with_context(|| format!("connect({addr}) failed: is the server running?"))?;
+
+    // mes_to_server = '…'.encode('utf-8'); sk.send(mes_to_server)
+    // The data sent must be bytes: a Rust &str is UTF-8, and as_bytes() shows them.
+    let mes_to_server = message.as_bytes();
+    sk.write_all(mes_to_server)
+        .with_context(|| format!("send to {addr} failed"))?;
+    println!(
+        "sent {} bytes, {} characters: {message}",
+        mes_to_server.len(),
+        message.chars().count()
+    );
+
+    // mes_from_server = sk.recv(1024).decode('utf-8')
+    let mut buffer = [0u8; 1024];
+    let n = sk
+        .read(&mut buffer)
+        .with_context(|| format!("recv(1024) from {addr} failed"))?;
+    if n == 0 {
+        bail!("the server at {addr} closed the connection without replying");
+    }
+    let mes_from_server = utf8_text::decode(&buffer[..n]).context("the reply")?;
+    println!(
+        "received {n} bytes, {} characters: {mes_from_server}",
+        mes_from_server.chars().count()
+    );
+
+    // sk.close(): the socket closes as `sk` goes out of scope.
+    // ANCHOR_END: exchange
+    Ok(())
+}
+
+/// ADDR, or the article's address when there is none.
+fn parse_address(arg: Option<String>) -> Result<SocketAddr> {
+    let text = arg.unwrap_or(DEFAULT_ADDR.into());
+    text.parse().with_context(|| {
+        format!(
+            "usage: utf8-client [ADDR [MESSAGE]]: {text:?} is not an address like {DEFAULT_ADDR}"
+        )
+    })
+}

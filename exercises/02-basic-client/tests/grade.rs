@@ -1,0 +1,207 @@
+//! Grades exercise 02, the upper-casing client with one connection per line.
+//!
+//! The same file grades the reference answer (solutions/02-basic-client). Here the
+//! test plays the server: it listens on 127.0.0.1:0, runs the client against it with
+//! some lines on stdin, and checks what arrives and what the client prints.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::{self, JoinHandle};
+
+use predicates::prelude::*;
+use test_support::{Program, accept_within, closed_port, loopback_listener, program_under_test};
+
+const CHAPTER: &str = "the book's chapter \"The first server and client\" \
+    (book/src/first-server-and-client.md), and exercises/02-basic-client/hint.md";
+
+fn program() -> Program {
+    program_under_test!(CHAPTER)
+}
+
+/// What the test's server does after reading a client's message.
+#[derive(Clone, Copy)]
+enum Then {
+    /// Reply upper-cased and close, as the article's server does.
+    ReplyAndClose,
+    /// Reply, then keep the connection open until the client closes it.
+    ReplyAndWaitForClient,
+    /// Close without replying.
+    HangUp,
+}
+
+/// The test's server: it runs in a thread while the client under test runs.
+struct TestServer {
+    addr: SocketAddr,
+    client_is_done: Arc<AtomicBool>,
+    thread: JoinHandle<Vec<Vec<u8>>>,
+}
+
+impl TestServer {
+    /// Serves connections in turn (each: one read, then `then`) until the client under
+    /// test has exited, and records what each connection sent.
+    fn start(then: Then) -> TestServer {
+        let (listener, addr) = loopback_listener();
+        let client_is_done = Arc::new(AtomicBool::new(false));
+        let done = Arc::clone(&client_is_done);
+        let thread = thread::spawn(move || {
+            let mut received = Vec::new();
+            while let Some((mut conn, _)) = accept_within(&listener) {
+                if done.load(Ordering::SeqCst) {
+                    break; // the wake-up call from `stop`, not the client
+                }
+                let mut buffer = [0u8; 1024];
+                let n = conn.read(&mut buffer).unwrap_or(0);
+                received.push(buffer[..n].to_vec());
+                match then {
+                    Then::ReplyAndClose => {
+                        let _ = conn.write_all(&buffer[..n].to_ascii_uppercase());
+                    }
+                    Then::ReplyAndWaitForClient => {
+                        let _ = conn.write_all(&buffer[..n].to_ascii_uppercase());
+                        // read() returns 0 once the client has closed its socket.
+                        let mut rest = Vec::new();
+                        if conn.read_to_end(&mut rest).is_err() {
+                            received.push(b"<the client never closed the connection>".to_vec());
+                        }
+                    }
+                    Then::HangUp => {}
+                }
+            }
+            received
+        });
+        TestServer {
+            addr,
+            client_is_done,
+            thread,
+        }
+    }
+
+    /// Call once the client has exited: every connection it made is queued by then,
+    /// ahead of the one this makes to wake the server thread. Returns, connection by
+    /// connection, what the client sent.
+    fn stop(self) -> Vec<String> {
+        self.client_is_done.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+        let received = self.thread.join().expect("the test server's thread");
+        received
+            .iter()
+            .map(|m| String::from_utf8_lossy(m).into_owned())
+            .collect()
+    }
+}
+
+/// Whether `text` contains each of `parts`, one after another.
+fn in_order(text: &str, parts: &[&str]) -> bool {
+    let mut rest = text;
+    parts.iter().all(|part| match rest.find(part) {
+        Some(at) => {
+            rest = &rest[at + part.len()..];
+            true
+        }
+        None => false,
+    })
+}
+
+fn addr_arg(addr: SocketAddr) -> String {
+    addr.to_string()
+}
+
+#[test]
+fn sends_the_line_trimmed_and_prints_the_reply() {
+    let server = TestServer::start(Then::ReplyAndClose);
+    let addr = server.addr;
+    let run = program().run(&[&addr_arg(addr)], "   hello, socket  \n");
+    let received = server.stop();
+    if received != ["hello, socket"] {
+        run.fail(&format!(
+            "The server should have received exactly \"hello, socket\" (the line without its \
+             spaces and newline), over one connection. It received: {received:?}"
+        ));
+    }
+    run.assert_success()
+        .assert_stdout(
+            predicate::str::contains("HELLO, SOCKET"),
+            "The client should print the server's reply, HELLO, SOCKET.",
+        )
+        .assert_stdout(
+            predicate::str::contains(">> "),
+            "The client should prompt with `>> ` before reading a line.",
+        );
+}
+
+#[test]
+fn one_connection_per_line() {
+    let server = TestServer::start(Then::ReplyAndClose);
+    let addr = server.addr;
+    let run = program().run(&[&addr_arg(addr)], "one\ntwo\nthree\n");
+    let received = server.stop();
+    if received != ["one", "two", "three"] {
+        run.fail(&format!(
+            "Three lines should make three connections, each carrying one line. \
+             The server received, connection by connection: {received:?}"
+        ));
+    }
+    run.assert_success().assert_stdout(
+        predicate::function(|out: &str| in_order(out, &["ONE", "TWO", "THREE"])),
+        "The client should print the three replies, ONE, TWO and THREE, in order.",
+    );
+}
+
+#[test]
+fn does_not_wait_for_the_server_to_close() {
+    // This server replies but leaves the connection open: one recv() gets the reply,
+    // while waiting for the end of the stream would wait forever.
+    let server = TestServer::start(Then::ReplyAndWaitForClient);
+    let addr = server.addr;
+    let run = program().run(&[&addr_arg(addr)], "no eof\n");
+    let received = server.stop();
+    run.assert_success().assert_stdout(
+        predicate::str::contains("NO EOF"),
+        "The client should print the reply, NO EOF, as soon as it arrives.",
+    );
+    if received != ["no eof"] {
+        run.fail(&format!(
+            "The client should send \"no eof\", then close its socket after the reply. \
+             The server saw: {received:?}"
+        ));
+    }
+}
+
+#[test]
+fn skips_blank_lines() {
+    let server = TestServer::start(Then::ReplyAndClose);
+    let addr = server.addr;
+    let run = program().run(&[&addr_arg(addr)], "\n   \nhi\n\n");
+    let received = server.stop();
+    if received != ["hi"] {
+        run.fail(&format!(
+            "Blank lines have nothing to send: only \"hi\" should reach the server, over one \
+             connection. The server received, connection by connection: {received:?}"
+        ));
+    }
+    run.assert_success();
+}
+
+#[test]
+fn reports_a_refused_connection() {
+    let addr = closed_port();
+    let run = program().run(&[&addr_arg(addr)], "anyone there?\n");
+    run.assert_clean_error().assert_stderr(
+        predicate::str::contains(addr.to_string()).and(predicate::str::contains("refused")),
+        &format!("Nothing listens on {addr}: the error should name that address and say the connection was refused."),
+    );
+}
+
+#[test]
+fn reports_a_server_that_hangs_up_without_replying() {
+    let server = TestServer::start(Then::HangUp);
+    let addr = server.addr;
+    let run = program().run(&[&addr_arg(addr)], "hello?\n");
+    server.stop();
+    run.assert_clean_error().assert_stderr(
+        predicate::str::contains(addr.to_string()),
+        &format!("The server at {addr} closed the connection without a reply: the error should say so and name the address."),
+    );
+}
