@@ -1,0 +1,5 @@
+//! Maintainer checks for the course. See `main.rs` for the commands.
+
+pub mod book;
+pub mod checks;
+pub mod exercises;

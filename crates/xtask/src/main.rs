@@ -1,0 +1,67 @@
+//! Maintainer checks for the course, run by CI:
+//!
+//!   cargo xtask check-exercises   every exercise has its stub (with todo!() and
+//!                                 `// TODO` marks), tests, hint and solution; the
+//!                                 untouched stub fails every test and the solution
+//!                                 passes every test of the same file
+//!   cargo xtask check-book        every lesson crate is included in a chapter, and
+//!                                 every {{#include}} resolves
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use xtask::{book, checks, exercises};
+
+fn main() -> ExitCode {
+    let command = std::env::args().nth(1).unwrap_or_default();
+    let result = match command.as_str() {
+        "check-exercises" => check_exercises(),
+        "check-book" => check_book(),
+        _ => {
+            eprintln!("usage: cargo xtask check-exercises | check-book");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check_exercises() -> Result<bool> {
+    let root = exercises::find_root(&std::env::current_dir()?)?;
+    let mut sound = true;
+    for exercise in exercises::list(&root)? {
+        println!("{}", exercise.name);
+        let problems = checks::check_exercise(&root, &exercise)?;
+        for problem in &problems {
+            println!("  PROBLEM: {problem}");
+        }
+        sound &= problems.is_empty();
+    }
+    println!(
+        "{}",
+        if sound {
+            "all exercises are sound"
+        } else {
+            "some exercises have problems"
+        }
+    );
+    Ok(sound)
+}
+
+fn check_book() -> Result<bool> {
+    let root = exercises::find_root(&std::env::current_dir()?)?;
+    let problems = book::problems(&root)?;
+    for problem in &problems {
+        println!("PROBLEM: {problem}");
+    }
+    if problems.is_empty() {
+        println!("every lesson crate is in the book, and every include resolves");
+    }
+    Ok(problems.is_empty())
+}
