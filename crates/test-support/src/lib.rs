@@ -374,6 +374,11 @@ fn indent(text: &str) -> String {
 pub fn connect(addr: SocketAddr) -> TcpStream {
     let stream = TcpStream::connect_timeout(&addr, DEADLINE)
         .unwrap_or_else(|e| panic!("could not connect to the program at {addr}: {e}"));
+    with_deadlines(stream)
+}
+
+/// Sets read and write deadlines on `stream`, so no read or write can hang a test.
+fn with_deadlines(stream: TcpStream) -> TcpStream {
     stream
         .set_read_timeout(Some(DEADLINE))
         .expect("set_read_timeout");
@@ -412,13 +417,7 @@ pub fn accept_within(listener: &TcpListener) -> Option<(TcpStream, SocketAddr)> 
         let _ = tx.send(listener.accept());
     });
     let (stream, peer) = rx.recv_timeout(DEADLINE).ok()?.ok()?;
-    stream
-        .set_read_timeout(Some(DEADLINE))
-        .expect("set_read_timeout");
-    stream
-        .set_write_timeout(Some(DEADLINE))
-        .expect("set_write_timeout");
-    Some((stream, peer))
+    Some((with_deadlines(stream), peer))
 }
 
 /// An address on loopback where nothing listens: bound by the kernel, then released.
