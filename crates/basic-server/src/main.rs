@@ -23,6 +23,13 @@ fn main() -> Result<()> {
     // sk = socket.socket()    (AF_INET, SOCK_STREAM, proto 0: a TCP socket)
     let socket =
         Socket::new(Domain::for_address(addr), Type::STREAM, None).context("socket() failed")?;
+    // sk.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1): not in the article, but without it
+    // a restart within a minute of serving a client fails with "Address already in
+    // use", because the closed connection lingers in TIME_WAIT on port 9999. Rust's
+    // TcpListener::bind sets it too (on Unix).
+    socket
+        .set_reuse_address(true)
+        .context("setsockopt(SO_REUSEADDR) failed")?;
     // sk.bind(('127.0.0.1', 9999))
     socket
         .bind(&addr.into())

@@ -86,3 +86,19 @@ fn the_articles_python_client_talks_to_it() {
         );
     server.finish().assert_success();
 }
+
+#[test]
+fn restarts_at_once_on_the_same_port() {
+    // The server closes the connection first, so that connection waits in TIME_WAIT
+    // on the server's port; SO_REUSEADDR lets a new listener bind there anyway.
+    let (server, addr) = program().start_server(&["127.0.0.1:0"]);
+    let mut client = connect(addr);
+    client.write_all(b"once").unwrap();
+    assert_eq!(
+        read_until_closed(&mut client).as_deref(),
+        Some(&b"ONCE"[..])
+    );
+    server.finish().assert_success();
+    let (_again, again_addr) = program().start_server(&[&addr.to_string()]);
+    assert_eq!(again_addr, addr);
+}

@@ -15,6 +15,10 @@ fn main() -> Result<()> {
     // socket(), bind(), listen(5), as in the article.
     let socket =
         Socket::new(Domain::for_address(addr), Type::STREAM, None).context("socket() failed")?;
+    // SO_REUSEADDR, so the server can restart while old connections sit in TIME_WAIT.
+    socket
+        .set_reuse_address(true)
+        .context("setsockopt(SO_REUSEADDR) failed")?;
     socket
         .bind(&addr.into())
         .with_context(|| format!("bind({addr}) failed"))?;
