@@ -29,7 +29,7 @@ pub fn decode(data: &[u8]) -> Result<&str> {
             ),
         };
         anyhow!(
-            "{} bytes that are not valid UTF-8: {problem}; the bytes were b\"{}\"",
+            "{} bytes that are not valid UTF-8 (b\"{}\"): {problem}",
             data.len(),
             data.escape_ascii()
         )
