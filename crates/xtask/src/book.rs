@@ -14,10 +14,23 @@ pub fn problems(root: &Path) -> Result<Vec<String>> {
     let chapters = chapters(root)?;
     let mut problems = Vec::new();
     for (chapter, text) in &chapters {
-        for path in include_paths(text) {
+        for (path, anchor) in include_specs(text) {
             let target = root.join("book/src").join(&path);
-            if !target.is_file() {
+            let Ok(source) = fs::read_to_string(&target) else {
                 problems.push(format!("{chapter} includes {path}, which does not exist"));
+                continue;
+            };
+            // mdBook includes nothing, silently, for an anchor that is not there.
+            if let Some(anchor) = anchor {
+                let is_anchor = anchor
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                    && !anchor.chars().all(|c| c.is_ascii_digit());
+                if is_anchor && !source.contains(&format!("ANCHOR: {anchor}")) {
+                    problems.push(format!(
+                        "{chapter} includes {path}:{anchor}, but it has no `ANCHOR: {anchor}`"
+                    ));
+                }
             }
         }
     }
@@ -57,15 +70,22 @@ fn chapters(root: &Path) -> Result<Vec<(String, String)>> {
 
 /// The file part of each `{{#include FILE[:ANCHOR]}}` in a chapter.
 pub fn include_paths(text: &str) -> impl Iterator<Item = String> + '_ {
+    include_specs(text).map(|(path, _)| path)
+}
+
+/// Each `{{#include FILE[:ANCHOR-OR-LINES]}}` in a chapter, as (file, what follows `:`).
+pub fn include_specs(text: &str) -> impl Iterator<Item = (String, Option<String>)> + '_ {
     text.split("{{#include ").skip(1).filter_map(|rest| {
-        let spec = &rest[..rest.find("}}")?];
-        Some(spec.split(':').next().unwrap_or(spec).trim().to_string())
+        let spec = rest[..rest.find("}}")?].trim();
+        let mut parts = spec.splitn(2, ':');
+        let path = parts.next()?.to_string();
+        Some((path, parts.next().map(str::to_string)))
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::include_paths;
+    use super::{include_paths, include_specs};
 
     #[test]
     fn include_paths_drop_the_anchor() {
@@ -73,6 +93,18 @@ mod tests {
         assert_eq!(
             include_paths(text).collect::<Vec<_>>(),
             ["../../crates/x/src/main.rs", "../y.rs"]
+        );
+    }
+
+    #[test]
+    fn include_specs_keep_the_anchor() {
+        let specs: Vec<_> = include_specs("{{#include a.rs:listen}} {{#include b.rs}}").collect();
+        assert_eq!(
+            specs,
+            [
+                ("a.rs".to_string(), Some("listen".to_string())),
+                ("b.rs".to_string(), None)
+            ]
         );
     }
 }

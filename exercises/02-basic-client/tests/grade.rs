@@ -29,6 +29,8 @@ enum Then {
     ReplyAndWaitForClient,
     /// Close without replying.
     HangUp,
+    /// Reply with bytes that are not UTF-8.
+    ReplyNotUtf8,
 }
 
 /// The test's server: it runs in a thread while the client under test runs.
@@ -67,6 +69,9 @@ impl TestServer {
                         }
                     }
                     Then::HangUp => {}
+                    Then::ReplyNotUtf8 => {
+                        let _ = conn.write_all(b"\xe4\xbd\xff");
+                    }
                 }
             }
             received
@@ -203,5 +208,18 @@ fn reports_a_server_that_hangs_up_without_replying() {
     run.assert_clean_error().assert_stderr(
         predicate::str::contains(addr.to_string()),
         &format!("The server at {addr} closed the connection without a reply: the error should say so and name the address."),
+    );
+}
+
+#[test]
+fn reports_a_reply_that_is_not_utf8() {
+    let server = TestServer::start(Then::ReplyNotUtf8);
+    let addr = server.addr;
+    let run = program().run(&[&addr_arg(addr)], "hello\n");
+    server.stop();
+    run.assert_clean_error().assert_stderr(
+        predicate::str::contains("\\xff"),
+        "The server replied with bytes that are not UTF-8 (e4 bd ff): the error should say so \
+         and show them (utf8_text::decode does both).",
     );
 }
