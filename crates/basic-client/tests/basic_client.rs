@@ -38,7 +38,8 @@ fn sends_the_trimmed_line_and_prints_the_reply() {
 
 #[test]
 fn no_server_is_a_clear_error() {
-    let addr = closed_port();
+    let closed = closed_port();
+    let addr = closed.addr;
     program()
         .run(&[&addr.to_string()], "hello\n")
         .assert_clean_error()

@@ -19,16 +19,17 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 
 use anyhow::{Context, Result};
 use connect_ex::errno_name;
+use socket2::{Domain, Socket, Type};
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    // Keep the demo's listener alive until every address has been tried.
-    let (addrs, _listener) = if args.is_empty() {
-        let (open, closed, listener) = demo_ports()?;
+    // Keep the demo's two sockets alive until every address has been tried.
+    let (addrs, _demo_sockets) = if args.is_empty() {
+        let (open, closed, sockets) = demo_ports()?;
         println!(
             "no ADDR given: trying {open}, where this program listens, and {closed}, where nothing does"
         );
-        (vec![open, closed], Some(listener))
+        (vec![open, closed], Some(sockets))
     } else {
         (parse_addresses(&args)?, None)
     };
@@ -81,15 +82,23 @@ fn report(addr: SocketAddr, outcome: io::Result<i32>) {
 }
 // ANCHOR_END: report
 
-/// Two loopback ports for the demo: an open one (the listener returned) and a
-/// closed one (bound by the kernel, then released, so nothing listens there).
-fn demo_ports() -> Result<(SocketAddr, SocketAddr, TcpListener)> {
+/// Two loopback ports for the demo, and the sockets that hold them: an open one (a
+/// listener) and a closed one: a socket bound to a port but never listening, so the
+/// kernel refuses connections there, and no other program can take the port meanwhile.
+fn demo_ports() -> Result<(SocketAddr, SocketAddr, (TcpListener, Socket))> {
     let listener = TcpListener::bind("127.0.0.1:0").context("bind(127.0.0.1:0) failed")?;
     let open = listener.local_addr().context("getsockname() failed")?;
-    let released = TcpListener::bind("127.0.0.1:0").context("bind(127.0.0.1:0) failed")?;
-    let closed = released.local_addr().context("getsockname() failed")?;
-    drop(released);
-    Ok((open, closed, listener))
+    let not_listening = Socket::new(Domain::IPV4, Type::STREAM, None).context("socket() failed")?;
+    let any_port: SocketAddr = ([127, 0, 0, 1], 0).into();
+    not_listening
+        .bind(&any_port.into())
+        .context("bind(127.0.0.1:0) failed")?;
+    let closed = not_listening
+        .local_addr()
+        .context("getsockname() failed")?
+        .as_socket()
+        .context("getsockname() returned no IP address")?;
+    Ok((open, closed, (listener, not_listening)))
 }
 
 /// Every argument as an address, or an error naming the first that is not one.

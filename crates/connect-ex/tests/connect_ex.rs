@@ -36,7 +36,8 @@ fn with_no_arguments_it_shows_an_open_and_a_closed_port() {
 #[test]
 fn one_line_per_address_in_order_with_code_name_and_message() {
     let (_listener, open) = loopback_listener();
-    let closed = closed_port();
+    let closed_guard = closed_port();
+    let closed = closed_guard.addr;
     let code = refused_code(closed);
     let name = errno_name(code).expect("the refused code has a name");
     let run = program().run(
@@ -104,7 +105,8 @@ fn the_numbers_are_the_ones_pythons_connect_ex_returns() {
         return;
     };
     let (_listener, open) = loopback_listener();
-    let closed = closed_port();
+    let closed_guard = closed_port();
+    let closed = closed_guard.addr;
     let script = [
         "import socket, sys",
         "for port in sys.argv[1:]:",

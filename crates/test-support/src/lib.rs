@@ -420,11 +420,32 @@ pub fn accept_within(listener: &TcpListener) -> Option<(TcpStream, SocketAddr)> 
     Some((with_deadlines(stream), peer))
 }
 
-/// An address on loopback where nothing listens: bound by the kernel, then released.
-pub fn closed_port() -> SocketAddr {
-    let (listener, addr) = loopback_listener();
-    drop(listener);
-    addr
+/// A loopback port where nothing listens, reserved for as long as this value lives.
+///
+/// Releasing a port is not enough to keep it closed: the tests run in parallel, and
+/// the kernel may hand the same port to another test's server a moment later. So the
+/// port stays bound to a TCP socket that never calls `listen()`: nobody else can take
+/// it, and the kernel refuses every connection to it (ECONNREFUSED).
+pub struct ClosedPort {
+    pub addr: SocketAddr,
+    _held: socket2::Socket,
+}
+
+/// Reserves a loopback port where connections are refused; see [`ClosedPort`].
+pub fn closed_port() -> ClosedPort {
+    let socket =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("socket()");
+    let any_port: SocketAddr = "127.0.0.1:0".parse().expect("an address");
+    socket.bind(&any_port.into()).expect("bind 127.0.0.1:0");
+    let addr = socket
+        .local_addr()
+        .expect("getsockname()")
+        .as_socket()
+        .expect("an IP address");
+    ClosedPort {
+        addr,
+        _held: socket,
+    }
 }
 
 /// `python3`, as a [`Program`], to check a program against the articles' own Python

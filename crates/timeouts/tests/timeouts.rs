@@ -89,7 +89,8 @@ fn probing_a_talking_server_prints_what_it_says() {
 
 #[test]
 fn bad_arguments_are_clean_errors() {
-    let addr = closed_port().to_string();
+    let closed = closed_port();
+    let addr = closed.addr.to_string();
     program()
         .run(&[&addr, "0"], "")
         .assert_clean_error()

@@ -4,7 +4,7 @@
 //! passes here is exactly what the course expects. Each test starts the server on
 //! 127.0.0.1:0, reads its `listening on ADDR` line and talks to it over TCP.
 
-use std::io::{ErrorKind, Write};
+use std::io::Write;
 use std::net::{Shutdown, SocketAddr, TcpStream};
 
 use test_support::{DEADLINE, Program, Running, connect, program_under_test, read_until_closed};
@@ -131,10 +131,7 @@ fn bye_stops_the_server() {
     let (mut server, addr) = start();
     expect_reply(&mut server, addr, b"hello", b"HELLO");
     expect_reply(&mut server, addr, b"bye\n", b"BYE\n");
+    // Exiting closes the listening socket too. (Connecting again to check would race
+    // with other tests, which may be handed the freed port at any moment.)
     server.finish().assert_success();
-    // Its listening socket is closed now, so the kernel refuses new connections.
-    match TcpStream::connect_timeout(&addr, DEADLINE) {
-        Err(e) if e.kind() == ErrorKind::ConnectionRefused => {}
-        other => panic!("after `bye`, connecting to {addr} should be refused, got {other:?}"),
-    }
 }

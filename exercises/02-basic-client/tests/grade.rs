@@ -191,7 +191,8 @@ fn skips_blank_lines() {
 
 #[test]
 fn reports_a_refused_connection() {
-    let addr = closed_port();
+    let closed = closed_port();
+    let addr = closed.addr;
     let run = program().run(&[&addr_arg(addr)], "anyone there?\n");
     run.assert_clean_error().assert_stderr(
         predicate::str::contains(addr.to_string()).and(predicate::str::contains("refused")),

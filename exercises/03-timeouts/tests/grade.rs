@@ -199,7 +199,8 @@ fn a_zero_timeout_is_refused() {
 
 #[test]
 fn a_refused_connection_is_an_error() {
-    let addr = closed_port();
+    let closed = closed_port();
+    let addr = closed.addr;
     let (run, _) = run(&[&addr.to_string(), "500", "knock knock"]);
     run.assert_clean_error().assert_stderr(
         predicate::str::contains(addr.to_string()).and(predicate::str::contains("refused")),

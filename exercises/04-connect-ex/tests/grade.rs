@@ -9,7 +9,9 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 
 use connect_ex::errno_name;
 use predicates::prelude::*;
-use test_support::{Finished, Program, closed_port, loopback_listener, program_under_test};
+use test_support::{
+    ClosedPort, Finished, Program, closed_port, loopback_listener, program_under_test,
+};
 
 const CHAPTER: &str = "the book's chapter \"connect_ex and error numbers\" \
     (book/src/connect-ex.md), and exercises/04-connect-ex/hint.md";
@@ -29,16 +31,19 @@ fn open_port() -> (TcpListener, u16) {
     (listener, addr.port())
 }
 
-/// A closed port, and the line the checker should print for it. The test finds the
-/// error number by trying the port itself, so the line is right on any system.
-fn closed() -> (u16, String) {
-    let addr: SocketAddr = closed_port();
+/// A closed port (reserved while the returned guard lives), and the line the checker
+/// should print for it. The test finds the error number by trying the port itself,
+/// so the line is right on any system.
+fn closed() -> (ClosedPort, u16, String) {
+    let guard = closed_port();
+    let addr: SocketAddr = guard.addr;
     let error = TcpStream::connect(addr).expect_err("nothing listens on a released port");
     let code = error
         .raw_os_error()
         .expect("a refused connect has an OS number");
     let name = errno_name(code).unwrap_or_else(|| "?".into());
     (
+        guard,
         addr.port(),
         format!("{} closed ({name}, {code})", addr.port()),
     )
@@ -79,7 +84,7 @@ fn an_open_port_is_open() {
 
 #[test]
 fn a_closed_port_shows_the_name_and_number_connect_ex_returns() {
-    let (port, line) = closed();
+    let (_closed, port, line) = closed();
     let run = run(&[port.to_string()]);
     check_lines(&run, &[line]);
     check_status(
@@ -92,7 +97,7 @@ fn a_closed_port_shows_the_name_and_number_connect_ex_returns() {
 #[test]
 fn one_line_per_port_in_the_order_given() {
     let (_a, a) = open_port();
-    let (b, b_line) = closed();
+    let (_closed, b, b_line) = closed();
     let (_c, c) = open_port();
     let run = run(&[a.to_string(), b.to_string(), c.to_string(), a.to_string()]);
     check_lines(
