@@ -113,6 +113,7 @@ impl Program {
 
     /// Starts a server and waits for its first line, which must be exactly
     /// `listening on ADDR`. Returns the running server and the address it printed.
+    #[track_caller]
     pub fn start_server(&self, args: &[&str]) -> (Running, SocketAddr) {
         let mut server = self.spawn(args);
         let first = server.next_line("its first line, `listening on ADDR`");
@@ -137,6 +138,7 @@ impl Program {
 
     /// Runs the program to completion with `stdin` as its input (assert_cmd, with a
     /// deadline) and returns what it did.
+    #[track_caller]
     pub fn run(&self, args: &[&str], stdin: &str) -> Finished {
         let output = assert_cmd::Command::new(self.path)
             .args(args)
@@ -184,6 +186,7 @@ impl Running {
 
     /// The next line the program prints on stdout; `what` says what the test expects,
     /// for the message when none comes.
+    #[track_caller]
     pub fn next_line(&mut self, what: &str) -> String {
         match self.lines.recv_timeout(DEADLINE) {
             Ok(line) => {
@@ -205,6 +208,7 @@ impl Running {
 
     /// Reads lines until one contains `text`; `what` says what the test expects, for
     /// the message when no such line comes.
+    #[track_caller]
     pub fn wait_for_line_containing(&mut self, text: &str, what: &str) -> String {
         loop {
             let line = self.next_line(what);
@@ -215,6 +219,7 @@ impl Running {
     }
 
     /// Waits for the program to exit on its own, and returns everything it did.
+    #[track_caller]
     pub fn finish(mut self) -> Finished {
         let Some(status) = self.wait_for_exit() else {
             self.fail(&format!(
@@ -236,6 +241,7 @@ impl Running {
     }
 
     /// Fails the test with `problem`, the program's output so far, and the chapter.
+    #[track_caller]
     pub fn fail(&mut self, problem: &str) -> ! {
         let stdout = self.all_stdout();
         let stderr = self.stderr_text();
@@ -291,6 +297,7 @@ pub struct Finished {
 
 impl Finished {
     /// Fails the test unless the program exited with status 0.
+    #[track_caller]
     pub fn assert_success(&self) -> &Self {
         if !self.status.success() {
             self.fail(&format!(
@@ -303,6 +310,7 @@ impl Finished {
 
     /// Fails the test unless the program reported an error and exited non-zero,
     /// without panicking: bad input deserves a message, never a panic.
+    #[track_caller]
     pub fn assert_clean_error(&self) -> &Self {
         if self.stderr.contains("panicked") {
             self.fail("The program panicked. Bad input or a failed call deserves a clear error message and a non-zero exit status (return an `Err` from `main`), never a panic.");
@@ -314,6 +322,7 @@ impl Finished {
     }
 
     /// Fails the test with `problem` unless `check` holds for stdout.
+    #[track_caller]
     pub fn assert_stdout(&self, check: impl predicates::Predicate<str>, problem: &str) -> &Self {
         if !check.eval(&self.stdout) {
             self.fail(problem);
@@ -322,6 +331,7 @@ impl Finished {
     }
 
     /// Fails the test with `problem` unless `check` holds for stderr.
+    #[track_caller]
     pub fn assert_stderr(&self, check: impl predicates::Predicate<str>, problem: &str) -> &Self {
         if !check.eval(&self.stderr) {
             self.fail(problem);
@@ -329,6 +339,7 @@ impl Finished {
         self
     }
 
+    #[track_caller]
     pub fn fail(&self, problem: &str) -> ! {
         panic!(
             "{}",

@@ -10,7 +10,8 @@
 //!    when there is none), send the line without its surrounding whitespace, receive
 //!    once (at most 1024 bytes), print the reply as text on its own line, and close.
 //!    Do not wait for the server to close the connection: one recv, like the article.
-//! 3. If the server cannot be reached or hangs up without replying, report it on
+//! 3. If the server cannot be reached, hangs up without replying, or replies with
+//!    bytes that are not UTF-8 (show them: utf8_text::decode does), report it on
 //!    stderr with the server's address and exit with a non-zero status (return an
 //!    `Err` from main); never panic.
 //!
