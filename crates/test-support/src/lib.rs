@@ -235,6 +235,11 @@ impl Running {
         }
     }
 
+    /// The program's process id, to watch it through `/proc/PID` on Linux.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Whether the program is still running.
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))

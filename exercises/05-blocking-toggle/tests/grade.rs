@@ -226,14 +226,12 @@ fn a_client_that_never_reads_does_not_stall_the_others() {
 /// A Linux-only check through /proc: one thread does all the work, and it rests
 /// when there is nothing to do.
 ///
-/// It needs the server's process id, which `Running` does not give, so it starts
-/// the program itself, with the same care: a deadline on the first line, a kill
-/// when the test ends.
+/// It watches the server's process through /proc (Linux only).
 #[cfg(target_os = "linux")]
 #[test]
 fn one_thread_and_no_busy_waiting() {
-    let mut server = linux::Watched::start(program().path());
-    let addr = server.addr;
+    let (mut server, addr) = start();
+    let pid = server.id();
     let _silent = connect(addr);
     let mut talker = connect(addr);
     let mut write_and_read = |message: &[u8]| -> Result<(), String> {
@@ -261,7 +259,7 @@ fn one_thread_and_no_busy_waiting() {
         server.fail(&problem);
     }
 
-    let threads = server.threads();
+    let threads = linux::threads(pid);
     if threads != 1 {
         server.fail(&format!(
             "With two clients connected, the server runs {threads} threads. This exercise is \
@@ -272,9 +270,9 @@ fn one_thread_and_no_busy_waiting() {
 
     // Both clients are quiet now: nothing for the server to do. This sleep is the
     // measurement window, not a wait for something to become ready.
-    let (cpu_before, start) = (server.cpu_time(), Instant::now());
+    let (cpu_before, start) = (linux::cpu_time(pid), Instant::now());
     thread::sleep(Duration::from_millis(400));
-    let (cpu, wall) = (server.cpu_time() - cpu_before, start.elapsed());
+    let (cpu, wall) = (linux::cpu_time(pid) - cpu_before, start.elapsed());
     if cpu > wall / 4 {
         server.fail(&format!(
             "With nothing to do, the server used {} ms of CPU time in {} ms: it is spinning, \
@@ -292,113 +290,31 @@ fn one_thread_and_no_busy_waiting() {
 #[cfg(target_os = "linux")]
 mod linux {
     use std::fs;
-    use std::io::{BufRead, BufReader, Read};
-    use std::net::SocketAddr;
-    use std::process::{Child, Command, Stdio};
-    use std::sync::mpsc;
-    use std::sync::{Arc, Mutex};
-    use std::thread;
     use std::time::Duration;
 
-    use test_support::{DEADLINE, explain};
-
-    use super::CHAPTER;
-
-    /// A server started by this test itself, to watch through /proc/PID.
-    pub struct Watched {
-        child: Child,
-        stdout: Arc<Mutex<String>>,
-        pub addr: SocketAddr,
+    /// How many threads process `pid` runs now.
+    pub fn threads(pid: u32) -> usize {
+        fs::read_dir(format!("/proc/{pid}/task"))
+            .map(|entries| entries.count())
+            .unwrap_or(0)
     }
 
-    impl Watched {
-        pub fn start(path: &str) -> Watched {
-            let mut child = Command::new(path)
-                .arg("127.0.0.1:0")
-                .stdin(Stdio::null())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap_or_else(|e| panic!("could not start {path}: {e}"));
-            let out = child.stdout.take().expect("stdout was piped");
-            let stdout = Arc::new(Mutex::new(String::new()));
-            let (first_tx, first) = mpsc::channel();
-            let sink = Arc::clone(&stdout);
-            // Reads every line, so the server never blocks on a full pipe.
-            thread::spawn(move || {
-                for line in BufReader::new(out).lines() {
-                    let Ok(line) = line else { break };
-                    sink.lock().unwrap().push_str(&format!("{line}\n"));
-                    let _ = first_tx.send(line);
-                }
-            });
-            let mut watched = Watched {
-                child,
-                stdout,
-                addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            };
-            let Ok(line) = first.recv_timeout(DEADLINE) else {
-                watched.fail(&format!(
-                    "The program printed no first line, `listening on ADDR`, within \
-                     {DEADLINE:?} (or it stopped before printing one)."
-                ))
-            };
-            match line
-                .strip_prefix("listening on ")
-                .and_then(|a| a.parse::<SocketAddr>().ok())
-            {
-                Some(addr) if addr.port() != 0 => watched.addr = addr,
-                _ => watched.fail(&format!(
-                    "A server's first line must be exactly `listening on ADDR`, with the \
-                     address it really bound. Its first line was: {line:?}"
-                )),
-            }
-            watched
-        }
-
-        /// How many threads the server runs now.
-        pub fn threads(&self) -> usize {
-            fs::read_dir(format!("/proc/{}/task", self.child.id()))
-                .map(|entries| entries.count())
-                .unwrap_or(0)
-        }
-
-        /// The CPU time (user and system) the server has used so far.
-        pub fn cpu_time(&self) -> Duration {
-            let stat =
-                fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
-            // Fields 14 and 15 (utime, stime), counted after the command name,
-            // which is in parentheses and may itself contain spaces.
-            let fields: Vec<&str> = stat
-                .rsplit_once(')')
-                .map(|(_, rest)| rest.split_whitespace().collect())
-                .unwrap_or_default();
-            let ticks: u64 = fields
-                .get(11..13)
-                .unwrap_or_default()
-                .iter()
-                .map(|f| f.parse::<u64>().unwrap_or(0))
-                .sum();
-            // The kernel counts in USER_HZ ticks, 100 per second on Linux.
-            Duration::from_millis(ticks * 10)
-        }
-
-        pub fn fail(&mut self, problem: &str) -> ! {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-            let mut stderr = String::new();
-            if let Some(mut pipe) = self.child.stderr.take() {
-                let _ = pipe.read_to_string(&mut stderr);
-            }
-            let stdout = self.stdout.lock().unwrap().clone();
-            panic!("{}", explain(problem, &stdout, &stderr, CHAPTER))
-        }
-    }
-
-    impl Drop for Watched {
-        fn drop(&mut self) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
+    /// The CPU time (user and system) process `pid` has used so far.
+    pub fn cpu_time(pid: u32) -> Duration {
+        let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // Fields 14 and 15 (utime, stime), counted after the command name,
+        // which is in parentheses and may itself contain spaces.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map(|(_, rest)| rest.split_whitespace().collect())
+            .unwrap_or_default();
+        let ticks: u64 = fields
+            .get(11..13)
+            .unwrap_or_default()
+            .iter()
+            .map(|f| f.parse::<u64>().unwrap_or(0))
+            .sum();
+        // The kernel counts in USER_HZ ticks, 100 per second on Linux.
+        Duration::from_millis(ticks * 10)
     }
 }
