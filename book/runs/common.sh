@@ -3,9 +3,15 @@
 #
 #   start_server NAME [ARGS...]   build and start crate NAME's binary in the background;
 #                                 wait (at most 10 s) for its `listening on ADDR` line;
-#                                 set SERVER_PID and SERVER_ADDR; the server is stopped
-#                                 when the script exits
+#                                 set SERVER_PID, SERVER_ADDR and SERVER_PORT; the server
+#                                 is stopped when the script exits
+#   start_program COMMAND...      the same for any command (the Python servers)
+#   server_log                    print what the last server started has printed so far
+#   wait_server                   wait (at most 10 s) for the last server to exit
 #   show COMMAND...               print `$ COMMAND` and run it, as a reader would type it
+#
+# A script prints exactly one block of the book: its output, without the `$ ` lines at
+# the top of the block (those stay as the chapter writes them).
 
 set -eu
 cd "$(dirname "$0")/../.."
@@ -23,12 +29,18 @@ start_server() {
     name=$1
     shift
     cargo build --quiet --package "$name"
-    log="$RUNS_TMP/$name.$$.log"
-    "target/debug/$name" "$@" >"$log" 2>&1 &
+    start_program "target/debug/$name" "$@"
+}
+
+start_program() {
+    name=$(basename "$1")
+    SERVER_LOG="$RUNS_TMP/server.$(date +%s%N).log"
+    log=$SERVER_LOG
+    "$@" >"$log" 2>&1 &
     SERVER_PID=$!
     SERVER_PIDS="$SERVER_PIDS $SERVER_PID"
     tries=0
-    until grep -q '^listening on ' "$log"; do
+    until grep -qs '^listening on ' "$log"; do
         tries=$((tries + 1))
         if [ "$tries" -gt 200 ] || ! kill -0 "$SERVER_PID" 2>/dev/null; then
             echo "start_server $name: no 'listening on' line; it printed:" >&2
@@ -38,6 +50,23 @@ start_server() {
         sleep 0.05
     done
     SERVER_ADDR=$(sed -n 's/^listening on //p' "$log" | head -n 1)
+    SERVER_PORT=${SERVER_ADDR##*:}
+}
+
+server_log() {
+    cat "$SERVER_LOG"
+}
+
+wait_server() {
+    tries=0
+    while kill -0 "$SERVER_PID" 2>/dev/null; do
+        tries=$((tries + 1))
+        if [ "$tries" -gt 200 ]; then
+            echo "wait_server: the server is still running after 10 s" >&2
+            exit 1
+        fi
+        sleep 0.05
+    done
 }
 
 show() {

@@ -3,3 +3,5 @@
 pub mod book;
 pub mod checks;
 pub mod exercises;
+pub mod mask;
+pub mod output;

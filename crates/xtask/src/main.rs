@@ -6,19 +6,26 @@
 //!                                 passes every test of the same file
 //!   cargo xtask check-book        every lesson crate is included in a chapter, and
 //!                                 every {{#include}} resolves
+//!   cargo xtask book-output [--update] [CHAPTER...]
+//!                                 every "what you will see" block marked with
+//!                                 `<!-- output: COMMAND -->` is what COMMAND prints
+//!                                 (see book/runs/README.md); --update rewrites them
 
 use std::process::ExitCode;
 
 use anyhow::Result;
-use xtask::{book, checks, exercises};
+use xtask::{book, checks, exercises, output};
 
 fn main() -> ExitCode {
     let command = std::env::args().nth(1).unwrap_or_default();
     let result = match command.as_str() {
         "check-exercises" => check_exercises(),
         "check-book" => check_book(),
+        "book-output" => book_output(),
         _ => {
-            eprintln!("usage: cargo xtask check-exercises | check-book");
+            eprintln!(
+                "usage: cargo xtask check-exercises | check-book | book-output [--update] [CHAPTER...]"
+            );
             return ExitCode::from(2);
         }
     };
@@ -64,4 +71,17 @@ fn check_book() -> Result<bool> {
         println!("every lesson crate is in the book, and every include resolves");
     }
     Ok(problems.is_empty())
+}
+
+fn book_output() -> Result<bool> {
+    let root = exercises::find_root(&std::env::current_dir()?)?;
+    let mut update = false;
+    let mut filters = Vec::new();
+    for argument in std::env::args().skip(2) {
+        match argument.as_str() {
+            "--update" => update = true,
+            _ => filters.push(argument),
+        }
+    }
+    output::check_chapters(&root, update, &filters)
 }
