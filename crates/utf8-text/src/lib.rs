@@ -10,7 +10,7 @@ use anyhow::{Result, anyhow};
 
 // ANCHOR: decode
 /// Python's `data.decode('utf-8')`: the bytes as text, or an error that says which
-/// bytes are not UTF-8 and shows them all.
+/// bytes are not UTF-8 and shows them (their ends, when there are many).
 pub fn decode(data: &[u8]) -> Result<&str> {
     std::str::from_utf8(data).map_err(|error| {
         let good = error.valid_up_to();
@@ -31,11 +31,22 @@ pub fn decode(data: &[u8]) -> Result<&str> {
         anyhow!(
             "{} bytes that are not valid UTF-8 (b\"{}\"): {problem}",
             data.len(),
-            data.escape_ascii()
+            shortened(data)
         )
     })
 }
 // ANCHOR_END: decode
+
+/// The bytes as Python writes them, with the middle left out when there are many, so
+/// that a 1024-byte message still fits on a line.
+fn shortened(data: &[u8]) -> String {
+    const ENDS: usize = 8;
+    if data.len() <= 3 * ENDS {
+        return data.escape_ascii().to_string();
+    }
+    let (head, tail) = (&data[..ENDS], &data[data.len() - ENDS..]);
+    format!("{} … {}", head.escape_ascii(), tail.escape_ascii())
+}
 
 #[cfg(test)]
 mod tests {
@@ -65,5 +76,16 @@ mod tests {
             "{message}"
         );
         assert!(message.contains("b\"\\xe4\\xbd\""), "{message}");
+    }
+
+    #[test]
+    fn many_bytes_are_shown_by_their_ends() {
+        let mut data = vec![b'a'; 1000];
+        data.push(0xff);
+        let message = decode(&data).unwrap_err().to_string();
+        assert!(
+            message.contains("(b\"aaaaaaaa … aaaaaaa\\xff\")"),
+            "{message}"
+        );
     }
 }

@@ -67,6 +67,14 @@ fn masked_token(
             return Some((1 + len, ":<PORT>"));
         }
     }
+    // A port after an address and a space, as nc takes them: nc 127.0.0.1 59451
+    if let Some(address) = done.strip_suffix(' ') {
+        let len = digit_run(rest);
+        let ends = !rest[len..].starts_with(|c: char| c.is_alphanumeric() || c == '.');
+        if (1..=5).contains(&len) && ends && ends_with_address(address) {
+            return Some((len, "<PORT>"));
+        }
+    }
     // A port in a Python address tuple: ('127.0.0.1', 59451)
     if let Some(address) = done.strip_suffix("', ") {
         let len = digit_run(rest);

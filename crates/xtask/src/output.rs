@@ -20,7 +20,7 @@ use anyhow::{Context, Result};
 use crate::mask::mask;
 
 /// How long one command may take, building included, before it counts as hung.
-const COMMAND_DEADLINE: Duration = Duration::from_secs(300);
+const COMMAND_DEADLINE: Duration = Duration::from_secs(120);
 
 /// One marked block in a chapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,7 +82,7 @@ pub fn unmarked(text: &str) -> Vec<usize> {
             .unwrap_or(lines.len());
         let shows_output = lines[index + 1..end]
             .iter()
-            .any(|l| !l.trim().is_empty() && !l.starts_with("$ "));
+            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("$ "));
         let above = index.checked_sub(1).map_or("", |i| lines[i].trim());
         let accounted = marker(above).is_some() || above.starts_with("<!-- by hand:");
         if line.starts_with("```console") && shows_output && !accounted {
@@ -108,15 +108,33 @@ fn marker(line: &str) -> Option<(String, bool)> {
     Some((command.trim().to_string(), numbers))
 }
 
-/// The lines after those at the top that start with `$ ` (what the reader types).
+/// The lines after those at the top that the reader types: lines that start with `$ `,
+/// and the lines that continue a quoted argument over several lines.
 fn output_part<'b, 'a>(lines: &'b [&'a str]) -> &'b [&'a str] {
-    let typed = lines.iter().take_while(|l| l.starts_with("$ ")).count();
+    let mut typed = 0;
+    while lines.get(typed).is_some_and(|l| l.starts_with("$ ")) {
+        let mut quotes = lines[typed].matches('"').count();
+        typed += 1;
+        while quotes % 2 == 1 && typed < lines.len() {
+            quotes += lines[typed].matches('"').count();
+            typed += 1;
+        }
+    }
     &lines[typed..]
 }
 
-/// Masked, right-trimmed lines without trailing blank lines: what is compared.
+/// Masked lines without trailing blank lines, runs of spaces made one (columns padded
+/// to fit a port or a time of another width still match): what is compared.
 fn comparable(lines: &[&str], numbers: bool) -> Vec<String> {
-    let mut masked: Vec<String> = lines.iter().map(|l| mask(l.trim_end(), numbers)).collect();
+    let mut masked: Vec<String> = lines
+        .iter()
+        .map(|line| {
+            let masked = mask(line, numbers);
+            let indent = &masked[..masked.len() - masked.trim_start().len()];
+            let words: Vec<&str> = masked.split_whitespace().collect();
+            format!("{indent}{}", words.join(" "))
+        })
+        .collect();
     while masked.last().is_some_and(|l| l.is_empty()) {
         masked.pop();
     }
@@ -192,13 +210,22 @@ pub fn update(text: &str, fresh: &[(OutputBlock, String)]) -> String {
     let mut next = 0;
     for (block, output) in fresh {
         out.extend(lines[next..block.first_line].iter().map(|l| l.to_string()));
-        let output = output.trim_end_matches('\n');
+        let block_lines = &lines[block.first_line..block.end_line];
+        let mut old = block_lines;
         if !output.starts_with("$ ") {
-            let shown = &lines[block.first_line..block.end_line];
-            let typed = shown.iter().take_while(|l| l.starts_with("$ "));
-            out.extend(typed.map(|l| l.to_string()));
+            old = output_part(block_lines);
+            let typed = &block_lines[..block_lines.len() - old.len()];
+            out.extend(typed.iter().map(|l| l.to_string()));
         }
-        out.extend(output.lines().map(|l| l.trim_end().to_string()));
+        // A line that matches the book's up to masking stays as the book has it, so a
+        // default port or a tidy timing in the book is not churned.
+        for (i, line) in output.trim_end_matches('\n').lines().enumerate() {
+            let line = line.trim_end();
+            let kept = old.get(i).copied().filter(|old| {
+                comparable(&[old], block.numbers) == comparable(&[line], block.numbers)
+            });
+            out.push(kept.unwrap_or(line).to_string());
+        }
         next = block.end_line;
     }
     out.extend(lines[next..].iter().map(|l| l.to_string()));
@@ -244,6 +271,12 @@ pub fn check_chapters(root: &Path, update_blocks: bool, filters: &[String]) -> R
                 continue;
             }
         };
+        for line in unmarked(&text) {
+            all_same = false;
+            println!(
+                "UNMARKED {name}:{line}: a console block with output needs `<!-- output: COMMAND -->` above it (or `<!-- by hand: WHY -->`)"
+            );
+        }
         for line in unmarked(&text) {
             all_same = false;
             println!(
@@ -319,6 +352,12 @@ mod tests {
     }
 
     #[test]
+    fn a_typed_command_may_continue_inside_quotes() {
+        let lines = ["$ python3 -c \"", "print(1)\"", "1"];
+        assert_eq!(output_part(&lines), ["1"]);
+    }
+
+    #[test]
     fn a_marker_without_a_block_is_an_error() {
         assert!(blocks("<!-- output: true -->\ntext\n").is_err());
         assert!(blocks("<!-- output: true -->\n```\nnever closed\n").is_err());
@@ -352,10 +391,11 @@ mod tests {
     #[test]
     fn update_keeps_the_typed_line_and_the_rest_of_the_chapter() {
         let block = blocks(CHAPTER).unwrap()[0].clone();
-        let updated = update(CHAPTER, &[(block, "new output\n".into())]);
+        let output = "listening on 127.0.0.1:41234\nnew output\n";
+        let updated = update(CHAPTER, &[(block, output.into())]);
         assert_eq!(
             updated,
-            "# Title\n\n<!-- output: echo hi -->\n```console\n$ cargo run -p x\nnew output\n```\n\ntext\n"
+            "# Title\n\n<!-- output: echo hi -->\n```console\n$ cargo run -p x\nlistening on 127.0.0.1:5000\nnew output\n```\n\ntext\n"
         );
     }
 }
