@@ -30,14 +30,15 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.path();
-        match entry.file_type() {
-            Ok(kind) if kind.is_dir() => {
-                if !name.starts_with('.') && name != "target" {
-                    files.extend(walk(&path));
-                }
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            if !name.starts_with('.') && name != "target" {
+                files.extend(walk(&path));
             }
-            Ok(_) if !is_scratch_file(&name) => files.push(path),
-            _ => {}
+        } else if !is_scratch_file(&name) {
+            files.push(path);
         }
     }
     files.sort();

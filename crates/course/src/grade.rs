@@ -166,6 +166,9 @@ fn failures(stdout: &str) -> Vec<Failure> {
     if let Some((test, lines)) = current {
         failures.push(failure(test, &lines));
     }
+    // Tests run in parallel and are reported as they finish: sort, so the same code
+    // gets the same report.
+    failures.sort_by(|a, b| a.test.cmp(&b.test));
     failures
 }
 

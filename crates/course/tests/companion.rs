@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
-const STUB: &str = "fn main() {\n    // TODO 1: print the exercise's word.\n    todo!(\"print it (TODO 1)\")\n}\n";
+const STUB: &str =
+    "fn main() {\n    // TODO 1: print the exercise's word.\n    todo!(\"print it (TODO 1)\")\n}\n";
 
 /// A course with exercises `01-one` and `02-two`: each must print its word.
 fn fake_course() -> TempDir {
@@ -43,13 +44,18 @@ fn fake_course() -> TempDir {
         );
         write(
             &format!("exercises/{name}/hint.md"),
-            &format!("# Hint for {name}\n\nRead [the chapter](../../book/src/{word}.md): print {word}.\n"),
+            &format!(
+                "# Hint for {name}\n\nRead [the chapter](../../book/src/{word}.md): print {word}.\n"
+            ),
         );
         write(
             &format!("solutions/{name}/src/main.rs"),
             &format!("fn main() {{\n    println!(\"{word}\");\n}}\n"),
         );
-        write(&format!("book/src/{word}.md"), &format!("# Chapter {word}\n\nText.\n"));
+        write(
+            &format!("book/src/{word}.md"),
+            &format!("# Chapter {word}\n\nText.\n"),
+        );
     }
     let recorded = course(dir.path(), &["record-originals"], "");
     assert!(recorded.status.success(), "{}", text(&recorded));
@@ -59,7 +65,12 @@ fn fake_course() -> TempDir {
 /// Runs the tool in `dir` with `stdin`; its own target folder, no colour.
 fn course(dir: &Path, args: &[&str], stdin: &str) -> Output {
     let mut child = command(dir, args).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -103,24 +114,49 @@ fn the_overview_counts_a_solution_copied_over_its_stub() {
     let dir = course_dir.path();
 
     let before = text(&course(dir, &[], ""));
-    assert!(before.contains("  01-one  not started  Chapter one\n"), "{before}");
-    assert!(before.contains("  02-two  not started  Chapter two\n"), "{before}");
+    assert!(
+        before.contains("  01-one  not started  Chapter one\n"),
+        "{before}"
+    );
+    assert!(
+        before.contains("  02-two  not started  Chapter two\n"),
+        "{before}"
+    );
     assert!(before.contains("0 of 2 done"), "{before}");
-    assert!(before.contains("Next: 01-one, from \"Chapter one\" (book/src/one.md)"), "{before}");
+    assert!(
+        before.contains("Next: 01-one, from \"Chapter one\" (book/src/one.md)"),
+        "{before}"
+    );
 
     copy_solution(dir, "01-one");
     let after = text(&course(dir, &[], ""));
-    assert!(after.contains("  01-one  done         Chapter one\n"), "{after}");
-    assert!(after.contains("[###############---------------]  1 of 2 done"), "{after}");
+    assert!(
+        after.contains("  01-one  done         Chapter one\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains("[###############---------------]  1 of 2 done"),
+        "{after}"
+    );
     assert!(after.contains("Next: 02-two"), "{after}");
 
     // An edited stub that is wrong is failing, with the test's own message.
-    fs::write(main_rs(dir, "01-one"), "fn main() {\n    println!(\"eno\");\n}\n").unwrap();
+    fs::write(
+        main_rs(dir, "01-one"),
+        "fn main() {\n    println!(\"eno\");\n}\n",
+    )
+    .unwrap();
     let checked = course(dir, &["check", "1"], "");
     let report = text(&checked);
     assert!(!checked.status.success(), "{report}");
-    assert!(report.starts_with("01-one: failing, 0 of 1 tests pass\n"), "{report}");
-    assert!(report.contains("  FAILED prints_one (tests/grade.rs:4:5)\n"), "{report}");
+    assert!(
+        report.starts_with("01-one: failing, 0 of 1 tests pass\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains("  FAILED prints_one (tests/grade.rs:4:5)\n"),
+        "{report}"
+    );
     assert!(
         report.contains("    assertion `left == right` failed: The program should print one.\n      left: \"eno\\n\""),
         "{report}"
@@ -159,7 +195,8 @@ fn a_hint_is_the_exercises_hint_md_and_unknown_names_list_the_valid_ones() {
     let unknown = course(dir, &["hint", "9"], "");
     assert!(!unknown.status.success());
     assert!(
-        text(&unknown).contains("there is no exercise \"9\". The exercises are:\n  01-one\n  02-two\n"),
+        text(&unknown)
+            .contains("there is no exercise \"9\". The exercises are:\n  01-one\n  02-two\n"),
         "{}",
         text(&unknown)
     );
@@ -175,8 +212,14 @@ fn reset_asks_and_keeps_the_learners_version() {
     fs::write(&main, "fn main() { /* my work */ }\n").unwrap();
 
     let declined = text(&course(dir, &["reset", "01"], "n\n"));
-    assert!(declined.contains("Reset? [y/N] Nothing was changed."), "{declined}");
-    assert_eq!(fs::read_to_string(&main).unwrap(), "fn main() { /* my work */ }\n");
+    assert!(
+        declined.contains("Reset? [y/N] Nothing was changed."),
+        "{declined}"
+    );
+    assert_eq!(
+        fs::read_to_string(&main).unwrap(),
+        "fn main() { /* my work */ }\n"
+    );
 
     let no_answer = text(&course(dir, &["reset", "01"], ""));
     assert!(no_answer.contains("Nothing was changed."), "{no_answer}");
@@ -186,7 +229,10 @@ fn reset_asks_and_keeps_the_learners_version() {
         accepted.contains("src/main.rs: back to the original; yours is kept as src/main.rs.bak"),
         "{accepted}"
     );
-    assert!(accepted.contains("Your version is in exercises/01-one/src/main.rs.bak"), "{accepted}");
+    assert!(
+        accepted.contains("Your version is in exercises/01-one/src/main.rs.bak"),
+        "{accepted}"
+    );
     assert_eq!(fs::read_to_string(&main).unwrap(), STUB);
     assert_eq!(
         fs::read_to_string(main.with_extension("rs.bak")).unwrap(),
@@ -204,7 +250,10 @@ fn reset_asks_and_keeps_the_learners_version() {
     );
 
     let again = text(&course(dir, &["reset", "01", "--yes"], ""));
-    assert!(again.contains("is as it shipped: there is nothing to reset"), "{again}");
+    assert!(
+        again.contains("is as it shipped: there is nothing to reset"),
+        "{again}"
+    );
 }
 
 #[test]
@@ -227,7 +276,10 @@ fn reset_finds_the_original_in_git_after_the_learner_committed() {
     let main = main_rs(dir, "01-one");
     fs::write(&main, "fn main() { /* committed work */ }\n").unwrap();
     git(&["commit", "-qam", "my work"]).unwrap();
-    assert!(!dir.join("target/course").exists(), "no saved copy to fall back on");
+    assert!(
+        !dir.join("target/course").exists(),
+        "no saved copy to fall back on"
+    );
 
     let reset = course(dir, &["reset", "01", "--yes"], "");
     assert!(reset.status.success(), "{}", text(&reset));
@@ -250,7 +302,11 @@ fn clear_errors_outside_the_course_and_without_cargo() {
     without_cargo.env("CARGO", course_dir.path().join("no-such-cargo"));
     let output = without_cargo.output().unwrap();
     assert!(!output.status.success());
-    assert!(text(&output).contains("cargo was not found"), "{}", text(&output));
+    assert!(
+        text(&output).contains("cargo was not found"),
+        "{}",
+        text(&output)
+    );
 }
 
 #[test]
@@ -286,11 +342,18 @@ fn watch_regrades_a_save_by_rename_and_moves_on() {
     let src = dir.join("exercises/01-one/src");
     fs::write(src.join("4913"), "").unwrap();
     fs::write(src.join(".main.rs.swp"), "swap").unwrap();
-    fs::write(src.join("main.rs.new"), "fn main() {\n    println!(\"one\");\n}\n").unwrap();
+    fs::write(
+        src.join("main.rs.new"),
+        "fn main() {\n    println!(\"one\");\n}\n",
+    )
+    .unwrap();
     let saved = Instant::now();
     fs::rename(src.join("main.rs.new"), src.join("main.rs")).unwrap();
     wait_for("01-one: done, all 1 tests pass");
-    eprintln!("watch: graded {:.2} s after the save", saved.elapsed().as_secs_f64());
+    eprintln!(
+        "watch: graded {:.2} s after the save",
+        saved.elapsed().as_secs_f64()
+    );
 
     // --next: on to the next exercise, graded at once.
     wait_for("02-two: not started");
