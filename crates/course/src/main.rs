@@ -55,13 +55,12 @@ impl Args {
     /// taken, are an error.
     fn name(&self, command: &str) -> Result<Option<&str>> {
         if let Some(flag) = self.flags.first() {
-            bail!("`{command}` does not take {flag}\n\n{}", usage());
+            bail!("`{command}` does not take {flag} (`cargo course help` lists the commands)");
         }
         if self.words.len() > 2 {
             bail!(
-                "`{command}` takes one exercise, not {}\n\n{}",
-                self.words[1..].join(" "),
-                usage()
+                "`{command}` takes one exercise, not {}",
+                self.words[1..].join(" ")
             );
         }
         Ok(self.words.get(1).map(String::as_str))

@@ -43,8 +43,9 @@ pub fn render(progress: &Progress, style: Style) -> String {
         }
         _ => {}
     }
+    // The course's tests name the chapter in their messages; say it only if they did not.
     if status != Status::Done {
-        if let Some(chapter) = &progress.chapter {
+        if let Some(chapter) = progress.chapter.as_ref().filter(|c| !out.contains(&c.path)) {
             out.push_str(&format!(
                 "  Read: \"{}\" ({}); stuck? cargo course hint {}\n",
                 chapter.title,
