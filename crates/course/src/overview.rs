@@ -22,6 +22,11 @@ pub fn show(root: &Path, exercises: &[Exercise], out: &mut impl Write, style: St
     writeln!(out, "{}\n", style.bold("Your exercises"))?;
     let mut all = Vec::new();
     for exercise in exercises {
+        if style.terminal() {
+            // Grading a changed exercise takes a moment (longer on its first build).
+            write!(out, "  {:width$}  {}\r", exercise.name, style.dim("…"))?;
+            out.flush()?;
+        }
         let progress = progress::assess(root, &manifest, exercise, Untouched::Skip)?;
         write!(out, "{}", row(&progress, width, style))?;
         out.flush()?;

@@ -7,18 +7,29 @@ use crate::progress::Status;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
     colour: bool,
+    terminal: bool,
 }
 
 impl Style {
     pub fn for_stdout() -> Style {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+        let terminal = std::io::stdout().is_terminal();
         Style {
-            colour: std::io::stdout().is_terminal() && !no_color,
+            colour: terminal && !no_color,
+            terminal,
         }
     }
 
     pub fn plain() -> Style {
-        Style { colour: false }
+        Style {
+            colour: false,
+            terminal: false,
+        }
+    }
+
+    /// Whether a line may be overwritten in place (a terminal, not a file or pipe).
+    pub fn terminal(self) -> bool {
+        self.terminal
     }
 
     fn paint(self, code: &str, text: &str) -> String {
