@@ -1,0 +1,19 @@
+//! The learner's companion for the course: `cargo run -p course` (or `cargo course`).
+//!
+//! * `exercises`: the list of exercises, shared with `cargo xtask`;
+//! * `originals`: what each exercise shipped with (not started? tests edited?);
+//! * `grade`: running an exercise's tests and reading libtest's output;
+//! * `progress`: one exercise's status; `report` and `overview` print them;
+//! * `watch`, `reset`: the two interactive commands.
+
+pub mod exercises;
+pub mod files;
+pub mod grade;
+pub mod originals;
+pub mod overview;
+pub mod progress;
+pub mod report;
+pub mod reset;
+pub mod sha1;
+pub mod style;
+pub mod watch;
