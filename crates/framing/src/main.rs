@@ -34,7 +34,12 @@ const MESSAGES: [&str; 3] = ["apple", "香蕉", "你好，世界 😀"];
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         [] => {
             three_sends_one_recv()?;
             one_send_several_recvs()?;
@@ -136,8 +141,14 @@ fn a_character_cut_in_two() -> Result<()> {
         let n = recv(&mut reader, &mut buffer)?;
         let data = &buffer[..n];
         match utf8_text::decode(data) {
-            Ok(text) => println!("   recv(1024) returned b\"{}\": {text:?}", data.escape_ascii()),
-            Err(error) => println!("   recv(1024) returned b\"{}\": {error:#}", data.escape_ascii()),
+            Ok(text) => println!(
+                "   recv(1024) returned b\"{}\": {text:?}",
+                data.escape_ascii()
+            ),
+            Err(error) => println!(
+                "   recv(1024) returned b\"{}\": {error:#}",
+                data.escape_ascii()
+            ),
         }
     }
 
@@ -353,9 +364,7 @@ fn one_message_per_line() -> Result<()> {
     let mut line = Vec::new();
     loop {
         line.clear();
-        let n = reader
-            .read_until(b'\n', &mut line)
-            .context("recv failed")?;
+        let n = reader.read_until(b'\n', &mut line).context("recv failed")?;
         if n == 0 {
             println!("   read_until: the peer closed the connection between two lines");
             break;
@@ -462,7 +471,10 @@ mod tests {
     fn the_decoder_refuses_bytes_that_are_never_utf8() {
         let mut decoder = Utf8Decoder::default();
         let error = decoder.push(b"ok\xff").unwrap_err().to_string();
-        assert!(error.contains("byte 2 starts an invalid sequence"), "{error}");
+        assert!(
+            error.contains("byte 2 starts an invalid sequence"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -473,7 +485,10 @@ mod tests {
         }
         let mut reader = OneByteAtATime(&stream);
         for message in MESSAGES {
-            assert_eq!(read_frame(&mut reader).unwrap().unwrap(), message.as_bytes());
+            assert_eq!(
+                read_frame(&mut reader).unwrap().unwrap(),
+                message.as_bytes()
+            );
         }
         assert!(read_frame(&mut reader).unwrap().is_none());
     }

@@ -4,7 +4,9 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
-use test_support::{Program, accept_within, loopback_listener, program_under_test, read_until_closed};
+use test_support::{
+    Program, accept_within, loopback_listener, program_under_test, read_until_closed,
+};
 
 const CHAPTER: &str = "book/src/framing.md";
 
@@ -67,8 +69,13 @@ fn the_client_sends_each_line_as_one_frame() {
             "says what it sent",
         );
     let received = server.join().expect("the server thread");
-    let expected: Vec<u8> = [&b"\0\0\0\x05hello"[..], b"\0\0\0\x06", "你好".as_bytes(), b"\0\0\0\0"]
-        .concat();
+    let expected: Vec<u8> = [
+        &b"\0\0\0\x05hello"[..],
+        b"\0\0\0\x06",
+        "你好".as_bytes(),
+        b"\0\0\0\0",
+    ]
+    .concat();
     assert_eq!(received, expected);
 }
 

@@ -32,7 +32,12 @@ const DEMO_TIMEOUT: Duration = Duration::from_millis(300);
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         [] => demo(),
         ["server"] => server(parse_addr(DEFAULT_ADDR)?),
         ["server", addr] => server(parse_addr(addr)?),
@@ -64,7 +69,10 @@ fn boundaries() -> Result<()> {
         let sent = a
             .send_to(data, b_addr)
             .with_context(|| format!("sendto({b_addr}) from a failed"))?;
-        println!("   a: sendto(b\"{}\", b) sent {sent} bytes", data.escape_ascii());
+        println!(
+            "   a: sendto(b\"{}\", b) sent {sent} bytes",
+            data.escape_ascii()
+        );
     }
     // data, addr = b.recvfrom(1024): one datagram per call, whole, however many are
     // waiting. The kernel kept them apart; it never glues two together.
@@ -201,7 +209,11 @@ fn closed_port() -> Result<()> {
         .context("settimeout failed")?;
     let mut buffer = [0u8; 1024];
     let start = Instant::now();
-    report("   unconnected: recvfrom(1024)", loose.recv_from(&mut buffer).map(|(n, _)| n), start);
+    report(
+        "   unconnected: recvfrom(1024)",
+        loose.recv_from(&mut buffer).map(|(n, _)| n),
+        start,
+    );
 
     // A connected UDP socket: connect() sends nothing, it only fixes the peer. Now
     // the kernel passes the ICMP error on, and the next call fails with it.

@@ -16,14 +16,17 @@ fn program() -> Program {
 /// A UDP socket on loopback with a read deadline, as a test's client or server.
 fn udp_socket() -> (UdpSocket, SocketAddr) {
     let sk = UdpSocket::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    sk.set_read_timeout(Some(DEADLINE)).expect("set_read_timeout");
+    sk.set_read_timeout(Some(DEADLINE))
+        .expect("set_read_timeout");
     let addr = sk.local_addr().expect("local_addr");
     (sk, addr)
 }
 
 fn receive(sk: &UdpSocket) -> (Vec<u8>, SocketAddr) {
     let mut buffer = vec![0u8; 65_536];
-    let (n, from) = sk.recv_from(&mut buffer).expect("a reply within the deadline");
+    let (n, from) = sk
+        .recv_from(&mut buffer)
+        .expect("a reply within the deadline");
     (buffer[..n].to_vec(), from)
 }
 
@@ -36,7 +39,9 @@ fn the_demo_shows_boundaries_senders_cuts_and_a_closed_port() {
         .assert_stdout(
             predicate::str::contains("recvfrom(1024) returned 3 bytes b\"one\"")
                 .and(predicate::str::contains("returned 7 bytes b\"two two\""))
-                .and(predicate::str::contains("returned 17 bytes b\"three three three\"")),
+                .and(predicate::str::contains(
+                    "returned 17 bytes b\"three three three\"",
+                )),
             "part 1: each recvfrom returns one datagram, whole",
         )
         .assert_stdout(
@@ -44,8 +49,9 @@ fn the_demo_shows_boundaries_senders_cuts_and_a_closed_port() {
             "part 1: the empty datagram arrives as one",
         )
         .assert_stdout(
-            predicate::str::contains("a: recvfrom returned b\"HELLO FROM A\" from b")
-                .and(predicate::str::contains("c: recvfrom returned b\"HELLO FROM C\" from b")),
+            predicate::str::contains("a: recvfrom returned b\"HELLO FROM A\" from b").and(
+                predicate::str::contains("c: recvfrom returned b\"HELLO FROM C\" from b"),
+            ),
             "part 2: each sender gets its own answer",
         )
         .assert_stdout(
@@ -59,8 +65,9 @@ fn the_demo_shows_boundaries_senders_cuts_and_a_closed_port() {
         );
     #[cfg(target_os = "linux")]
     run.assert_stdout(
-        predicate::str::contains("recv(1024) failed after")
-            .and(predicate::str::contains("kind ConnectionRefused, OS code 111")),
+        predicate::str::contains("recv(1024) failed after").and(predicate::str::contains(
+            "kind ConnectionRefused, OS code 111",
+        )),
         "part 4: the connected socket gets ECONNREFUSED",
     );
     assert!(elapsed < Duration::from_millis(1900), "took {elapsed:?}");
@@ -102,7 +109,10 @@ fn the_server_echoes_bytes_that_are_not_utf8_and_goes_on() {
 fn the_client_prints_each_reply_and_explains_one_that_is_not_utf8() {
     let (fake_server, addr) = udp_socket();
     let mut client = program().spawn(&["client", &addr.to_string()]);
-    client.stdin().write_all("hello\n你好\n".as_bytes()).expect("stdin");
+    client
+        .stdin()
+        .write_all("hello\n你好\n".as_bytes())
+        .expect("stdin");
 
     let (data, from) = receive(&fake_server);
     assert_eq!(data, b"hello");
@@ -114,7 +124,9 @@ fn the_client_prints_each_reply_and_explains_one_that_is_not_utf8() {
 
     let (data, from) = receive(&fake_server);
     assert_eq!(data, "你好".as_bytes());
-    fake_server.send_to("你好!".as_bytes(), from).expect("sendto");
+    fake_server
+        .send_to("你好!".as_bytes(), from)
+        .expect("sendto");
     let line = client.wait_for_line_containing("reply from", "the second reply");
     assert!(line.ends_with("\"你好!\""), "{line}");
 

@@ -20,7 +20,8 @@ fn start() -> (Running, SocketAddr) {
 /// A client's UDP socket on loopback, with a deadline on every read.
 fn client() -> UdpSocket {
     let sk = UdpSocket::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    sk.set_read_timeout(Some(DEADLINE)).expect("set_read_timeout");
+    sk.set_read_timeout(Some(DEADLINE))
+        .expect("set_read_timeout");
     sk
 }
 
@@ -33,7 +34,13 @@ fn send(server: &mut Running, sk: &UdpSocket, addr: SocketAddr, data: &[u8]) {
 /// Receives the next datagram on `sk` and fails unless it is `expected`, from the
 /// server at `addr`. `sent` describes what was sent, for the message.
 #[track_caller]
-fn expect_reply(server: &mut Running, sk: &UdpSocket, addr: SocketAddr, sent: &str, expected: &[u8]) {
+fn expect_reply(
+    server: &mut Running,
+    sk: &UdpSocket,
+    addr: SocketAddr,
+    sent: &str,
+    expected: &[u8],
+) {
     let me = sk.local_addr().expect("local_addr");
     let mut buffer = vec![0u8; 65_536];
     let (n, from) = match sk.recv_from(&mut buffer) {
@@ -80,7 +87,12 @@ fn answers_each_sender_at_its_own_address() {
     let a = client();
     let b = client();
     // Interleaved: a, b, a, b. Each must get its own replies and nobody else's.
-    for (sk, data) in [(&a, "a: first"), (&b, "b: first"), (&a, "a: second"), (&b, "b: second")] {
+    for (sk, data) in [
+        (&a, "a: first"),
+        (&b, "b: first"),
+        (&a, "a: second"),
+        (&b, "b: second"),
+    ] {
         send(&mut server, sk, addr, data.as_bytes());
     }
     expect_reply(&mut server, &a, addr, "\"a: first\"", b"A: FIRST");
@@ -101,7 +113,13 @@ fn keeps_each_datagram_whole_and_apart() {
     }
     for message in messages {
         let expected = message.to_ascii_uppercase();
-        expect_reply(&mut server, &sk, addr, &format!("{message:?}"), expected.as_bytes());
+        expect_reply(
+            &mut server,
+            &sk,
+            addr,
+            &format!("{message:?}"),
+            expected.as_bytes(),
+        );
     }
 }
 
