@@ -317,6 +317,7 @@ fn client(addr: SocketAddr) -> Result<()> {
     Ok(())
 }
 
+// ANCHOR: wait_for_reply
 /// The size of the reply from `addr`, or `None` when none came (after saying so).
 fn wait_for_reply(sk: &UdpSocket, addr: SocketAddr, buffer: &mut [u8]) -> Result<Option<usize>> {
     loop {
@@ -341,6 +342,7 @@ fn wait_for_reply(sk: &UdpSocket, addr: SocketAddr, buffer: &mut [u8]) -> Result
         }
     }
 }
+// ANCHOR_END: wait_for_reply
 
 /// Some bytes, as quoted text when they are UTF-8 and as escaped bytes when not.
 fn show(data: &[u8]) -> String {
