@@ -10,8 +10,7 @@
 //!    `listening on ADDR`, with the address really bound.
 //! 2. Accept one client.
 //! 3. Read frames until the client closes the connection. As soon as a frame is
-//!    complete, print its message as
-//!        received N bytes, C characters: TEXT
+//!    complete, print its message as `received N bytes, C characters: TEXT`
 //!    (N the message's length in bytes, C in characters). When the client closes
 //!    the connection between two frames, exit with status 0.
 //! 4. Refuse what is wrong with an error (return Err from main, so the program exits
