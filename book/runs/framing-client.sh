@@ -8,4 +8,4 @@ printf 'hello\n你好，世界\n' | target/debug/framing client "$SERVER_ADDR"
 # The server exits when the client has closed the connection.
 wait "$SERVER_PID"
 echo "\$ # meanwhile, in the server's terminal:"
-cat "$log"
+server_log

@@ -17,4 +17,4 @@ echo "\$ python3 -c \"$send_bytes\" $SERVER_ADDR"
 python3 -c "$send_bytes" "$SERVER_ADDR"
 
 echo "\$ # meanwhile, in the server's terminal:"
-cat "$log"
+server_log
