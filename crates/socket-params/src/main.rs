@@ -11,6 +11,9 @@
 //! 2. It asks for raw sockets again, this time naming their protocol (ICMP), where
 //!    the answer depends on who runs the program: a raw socket needs the privilege
 //!    CAP_NET_RAW, which root has and an ordinary user has not.
+//! 3. It shows what the type changes, on pairs of connected Unix sockets: three
+//!    sends, then one recv. A stream hands over all the bytes at once; a datagram
+//!    or a SOCK_SEQPACKET socket hands over one message. (Unix only.)
 //!
 //! Every row is what this run observed; nothing is assumed. Run it as root and as
 //! an ordinary user, or on Linux and on macOS, and the rows differ.
@@ -55,7 +58,7 @@ fn main() -> Result<()> {
     }
     every_family_and_type();
     raw_with_a_protocol();
-    Ok(())
+    message_edges()
 }
 
 /// Part 1: the table of `socket(family, type, 0)`.
@@ -122,9 +125,7 @@ fn protocol_chosen(socket: &Socket, family: Domain) -> String {
             format!("SO_PROTOCOL {number} ({})", protocol_name(number))
         }
         // 0: a Unix socket has no protocol numbers to choose from.
-        Ok(None) if family == Domain::UNIX => {
-            "SO_PROTOCOL 0 (AF_UNIX has no protocols to choose)".into()
-        }
+        Ok(None) if family == Domain::UNIX => "SO_PROTOCOL 0 (AF_UNIX has none)".into(),
         Ok(None) => "SO_PROTOCOL 0".into(),
         Err(error) => format!("SO_PROTOCOL unreadable: {}", describe_error(&error)),
     }
@@ -195,7 +196,7 @@ fn why_refused(error: &io::Error, family: Domain, type_name: &str) -> Option<&'s
             "nothing here offers SOCK_RDM; on Linux only AF_TIPC does"
         }
         ("ESOCKTNOSUPPORT" | "EPROTONOSUPPORT", "SOCK_SEQPACKET") if over_ip => {
-            "over IP this type is SCTP, and this kernel has no SCTP loaded"
+            "over IP this type is SCTP, and this system has no SCTP available"
         }
         ("EPERM" | "EACCES", _) => "raw sockets need CAP_NET_RAW, which root has",
         ("EAFNOSUPPORT", _) => "this system does not offer the family at all",
@@ -262,4 +263,50 @@ fn cap_net_raw() -> String {
 #[cfg(not(target_os = "linux"))]
 fn cap_net_raw() -> String {
     "not checked (Linux only); elsewhere raw sockets usually need root or an administrator".into()
+}
+
+/// Part 3: three sends, then one recv, on a connected pair of Unix sockets of each
+/// type that keeps a connection or messages.
+#[cfg(unix)]
+fn message_edges() -> Result<()> {
+    use anyhow::Context;
+    use std::io::Read;
+
+    println!("3. What the type changes: send three messages, then recv(1024) once");
+    for (type_name, kind) in [
+        ("SOCK_STREAM", Type::STREAM),
+        ("SOCK_DGRAM", Type::DGRAM),
+        ("SOCK_SEQPACKET", Type::SEQPACKET),
+    ] {
+        // ANCHOR: edges
+        // a, b = socket.socketpair(socket.AF_UNIX, kind): two connected sockets
+        let (a, b) = Socket::pair(Domain::UNIX, kind, None)
+            .with_context(|| format!("socketpair(AF_UNIX, {type_name}) failed"))?;
+        for message in [&b"one"[..], b"two", b"three"] {
+            a.send(message)
+                .with_context(|| format!("send on a {type_name} pair failed"))?;
+        }
+        let mut buffer = [0u8; 1024];
+        let n = (&b)
+            .read(&mut buffer)
+            .with_context(|| format!("recv(1024) on a {type_name} pair failed"))?;
+        // ANCHOR_END: edges
+        let received = &buffer[..n];
+        let note = match received {
+            b"one" => "one message, as it was sent",
+            b"onetwothree" => "all three, run together: the edges are lost",
+            _ => "some of the bytes",
+        };
+        println!(
+            "   {type_name:<15} recv(1024) -> {:<16} {note}",
+            format!("b\"{}\"", received.escape_ascii())
+        );
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn message_edges() -> Result<()> {
+    println!("3. (Unix socket pairs are Unix only: skipped here)");
+    Ok(())
 }

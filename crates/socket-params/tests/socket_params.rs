@@ -129,7 +129,7 @@ fn linux_gives_the_numbers_the_chapter_explains() {
             "AF_UNIX has SOCK_SEQPACKET",
         ),
         (
-            "AF_UNIX SOCK_RAW created SO_PROTOCOL 0 (AF_UNIX has no protocols to choose), but SO_TYPE says SOCK_DGRAM",
+            "AF_UNIX SOCK_RAW created SO_PROTOCOL 0 (AF_UNIX has none), but SO_TYPE says SOCK_DGRAM",
             "Linux makes an AF_UNIX SOCK_RAW a SOCK_DGRAM",
         ),
     ] {
@@ -182,6 +182,27 @@ fn part_two_agrees_with_this_users_privilege() {
         let lacks_cap = run.stdout.contains("CAP_NET_RAW: no");
         if has_cap == lacks_cap || has_cap != line.contains("created") {
             run.fail("the CAP_NET_RAW line and the raw ICMP row disagree");
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_stream_runs_messages_together_and_seqpacket_keeps_them_apart() {
+    let run = run_demo();
+    for (type_name, received) in [
+        ("SOCK_STREAM", r#"b"onetwothree""#),
+        ("SOCK_DGRAM", r#"b"one""#),
+        ("SOCK_SEQPACKET", r#"b"one""#),
+    ] {
+        let found = run.stdout.lines().any(|line| {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            words.starts_with(&[type_name, "recv(1024)", "->", received])
+        });
+        if !found {
+            run.fail(&format!(
+                "part 3: one recv on {type_name} should return {received}"
+            ));
         }
     }
 }
