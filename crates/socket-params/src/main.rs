@@ -109,8 +109,9 @@ fn describe_created(socket: &Socket, family: Domain, asked: Type) -> String {
 }
 // ANCHOR_END: created
 
-/// The protocol the kernel chose for `socket`, read back with SO_PROTOCOL (Python:
-/// `sk.proto`, which on Linux also asks the kernel).
+/// The protocol the kernel chose for `socket`, read back with SO_PROTOCOL. (Python's
+/// `sk.proto` only repeats the 0 you passed; `sk.getsockopt(socket.SOL_SOCKET,
+/// socket.SO_PROTOCOL)` asks the kernel, as this does.)
 #[cfg(any(
     target_os = "linux",
     target_os = "android",
