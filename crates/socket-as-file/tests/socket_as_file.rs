@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::thread::{self, JoinHandle};
 
 use predicates::prelude::*;
-use test_support::{Finished, Program, accept_within, loopback_listener, program_under_test};
+use test_support::{Program, accept_within, loopback_listener, program_under_test};
 
 const CHAPTER: &str = "book/src/sockets-are-files.md";
 
@@ -17,6 +17,7 @@ fn program() -> Program {
     program_under_test!(CHAPTER)
 }
 
+#[cfg(target_os = "linux")]
 /// The number after `fileno() ` and the `socket:[...]` or path after `-> ` in `line`.
 fn fileno_and_target(line: &str) -> (u32, String) {
     let number = line
@@ -33,7 +34,8 @@ fn fileno_and_target(line: &str) -> (u32, String) {
     (number, target)
 }
 
-fn line_starting<'a>(run: &'a Finished, start: &str, nth: usize) -> &'a str {
+#[cfg(target_os = "linux")]
+fn line_starting<'a>(run: &'a test_support::Finished, start: &str, nth: usize) -> &'a str {
     run.stdout
         .lines()
         .filter(|l| l.trim_start().starts_with(start))

@@ -85,10 +85,7 @@ fn every_row_is_what_socket_really_does_here() {
         }
         #[cfg(target_os = "linux")]
         if let Ok(socket) = truth {
-            let number = socket
-                .protocol()
-                .unwrap()
-                .map_or(0, |protocol| i32::from(protocol));
+            let number = socket.protocol().unwrap().map_or(0, i32::from);
             let claim = format!("SO_PROTOCOL {number}");
             if !row.join(" ").contains(&claim) {
                 run.fail(&format!(
