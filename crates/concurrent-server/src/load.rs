@@ -63,7 +63,7 @@ pub fn run(settings: &Settings) -> Result<()> {
         start.elapsed()
     );
     println!(
-        "  the server held {} connections at once, at most",
+        "  most connections the server had open at once: {}",
         server.stats.peak()
     );
     if let Some(line) = before.and_then(|before| usage().map(|now| now.compare(&before))) {
@@ -144,13 +144,22 @@ fn check_fd_limit(clients: usize) -> Result<()> {
              client, one per\n  accepted connection, a few more); the limit (ulimit -n) is \
              {soft}, and at most {hard}"
         );
+        let most = |limit: u64| (limit as usize).saturating_sub(SPARE_FDS) / 2;
+        if needed as u64 > hard {
+            bail!(
+                "{clients} clients need about {needed} file descriptors, more than this \
+                 system lets this process open (the hard limit is {hard}). Use at most {} \
+                 clients, or ask the administrator for a higher hard limit.",
+                most(hard)
+            );
+        }
         if needed as u64 > soft {
             bail!(
                 "{clients} clients need about {needed} file descriptors, more than this \
                  process may open ({soft}, `ulimit -n`). Raise the limit in this shell with \
                  `ulimit -n {needed}` (allowed up to the hard limit, {hard}), or use at most \
                  {} clients.",
-                (soft as usize).saturating_sub(SPARE_FDS) / 2
+                most(soft)
             );
         }
     }

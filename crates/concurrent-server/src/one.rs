@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::protocol::{Ending, Session, is_timeout};
+use crate::protocol::{Ending, Session, is_timeout, plural};
 use crate::server::{Server, goodbye, lock};
 
 // ANCHOR: run
@@ -56,8 +56,8 @@ pub fn serve_client(conn: TcpStream, server: &Server, open: &OpenConnections) {
     };
     open.remove(id);
     server.log(format_args!(
-        "#{id} closed after {} lines: {ending}",
-        session.lines()
+        "#{id} closed after {}: {ending}",
+        plural(session.lines(), "line")
     ));
     server.stats.closed(session.lines());
     goodbye(conn, ending.farewell());

@@ -17,7 +17,7 @@ use anyhow::{Context, Result};
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Registry, Token, Waker};
 
-use crate::protocol::{Ending, Session};
+use crate::protocol::{Ending, Session, plural};
 use crate::server::Server;
 
 /// The token of the listening socket; client tokens count up from FIRST_CLIENT.
@@ -251,8 +251,9 @@ impl Clients {
         let _ = registry.deregister(&mut client.conn);
         let lines = client.session.lines();
         server.log(format_args!(
-            "#{} closed after {lines} lines: {ending}",
-            client.id
+            "#{} closed after {}: {ending}",
+            client.id,
+            plural(lines, "line")
         ));
         server.stats.closed(lines);
     }

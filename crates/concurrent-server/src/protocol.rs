@@ -81,14 +81,14 @@ impl Session {
 
     fn answer(&mut self, line: &[u8], replies: &mut Vec<u8>) -> Result<(), Ending> {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        self.lines += 1;
         // line.decode('utf-8'): the bytes must be text before they can be upper-cased.
         let text = std::str::from_utf8(line).map_err(|error| Ending::NotUtf8 {
-            line: self.lines,
+            line: self.lines + 1,
             at: error.valid_up_to(),
         })?;
         replies.extend_from_slice(text.to_uppercase().as_bytes());
         replies.push(b'\n');
+        self.lines += 1;
         Ok(())
     }
 }
@@ -148,6 +148,14 @@ pub fn is_timeout(error: &io::Error) -> bool {
     )
 }
 
+/// "1 line", "2 lines".
+pub fn plural(count: u64, thing: &str) -> String {
+    match count {
+        1 => format!("1 {thing}"),
+        _ => format!("{count} {thing}s"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +185,7 @@ mod tests {
         session.finished(&mut replies).unwrap();
         assert_eq!(replies, b"LAST\n");
         assert_eq!(session.lines(), 4);
+
     }
 
     #[test]
