@@ -51,7 +51,9 @@ pub fn run(settings: &Settings) -> Result<()> {
     let before = usage();
 
     // Phase 1: all connect, and each has one line answered while all stay.
-    println!("hold: {n} clients connect; each sends one line and waits for its answer; none leaves");
+    println!(
+        "hold: {n} clients connect; each sends one line and waits for its answer; none leaves"
+    );
     let mut load = Load::connect(addr, n)?;
     let start = Instant::now();
     load.pump(1, settings.wait)?;
@@ -80,12 +82,17 @@ pub fn run(settings: &Settings) -> Result<()> {
             );
             return Ok(());
         }
-        bail!("{stuck} of {n} clients got no answer within {:?}: stuck", settings.wait);
+        bail!(
+            "{stuck} of {n} clients got no answer within {:?}: stuck",
+            settings.wait
+        );
     }
 
     // Phase 2: ROUNDS round trips per client, all at once.
     let rounds = settings.rounds;
-    println!("round trips: each client sends {rounds} more lines, one at a time, each after the answer to the last");
+    println!(
+        "round trips: each client sends {rounds} more lines, one at a time, each after the answer to the last"
+    );
     let start = Instant::now();
     load.pump(1 + rounds, settings.wait.max(Duration::from_secs(60)))?;
     let elapsed = start.elapsed();
@@ -116,11 +123,7 @@ pub fn run(settings: &Settings) -> Result<()> {
 }
 
 /// Closes every client, pulls the server's switch and waits for it to stop.
-fn stop(
-    server: &Server,
-    load: Load,
-    serving: thread::JoinHandle<Result<()>>,
-) -> Result<()> {
+fn stop(server: &Server, load: Load, serving: thread::JoinHandle<Result<()>>) -> Result<()> {
     drop(load);
     server.shutdown.request();
     serving

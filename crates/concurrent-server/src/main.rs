@@ -211,7 +211,11 @@ impl std::fmt::Display for Seen {
                 when.as_millis(),
                 self.answer
             ),
-            None => write!(f, "said nothing; at {at}ms the server said {:?}", self.answer),
+            None => write!(
+                f,
+                "said nothing; at {at}ms the server said {:?}",
+                self.answer
+            ),
         }
     }
 }

@@ -72,9 +72,7 @@ impl Session {
 
     fn check_length(&self, more: usize) -> Result<(), Ending> {
         if self.partial.len() + more > self.max_line {
-            return Err(Ending::TooLong {
-                max: self.max_line,
-            });
+            return Err(Ending::TooLong { max: self.max_line });
         }
         Ok(())
     }
@@ -130,7 +128,10 @@ impl fmt::Display for Ending {
             Ending::Idle(after) => write!(f, "idle for {after:?}"),
             Ending::TooLong { max } => write!(f, "line longer than {max} bytes"),
             Ending::NotUtf8 { line, at } => {
-                write!(f, "line {line} is not valid UTF-8 (bad byte at offset {at})")
+                write!(
+                    f,
+                    "line {line} is not valid UTF-8 (bad byte at offset {at})"
+                )
             }
             Ending::ShuttingDown => write!(f, "the server is shutting down"),
             Ending::Failed(call, error) => write!(f, "{call} failed: {error}"),
@@ -179,13 +180,15 @@ mod tests {
             ("WORLD\n".into(), None),
             "a \\r\\n ends a line too; half a UTF-8 character waits for the rest"
         );
-        assert_eq!(feed(&mut session, b"\xa9t\xc3\xa9\n"), ("ÉTÉ\n".into(), None));
+        assert_eq!(
+            feed(&mut session, b"\xa9t\xc3\xa9\n"),
+            ("ÉTÉ\n".into(), None)
+        );
         let mut replies = Vec::new();
         session.received(b"last", &mut replies).unwrap();
         session.finished(&mut replies).unwrap();
         assert_eq!(replies, b"LAST\n");
         assert_eq!(session.lines(), 4);
-
     }
 
     #[test]

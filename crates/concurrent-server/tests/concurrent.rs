@@ -84,7 +84,11 @@ fn the_demo_shows_one_at_a_time_and_many_at_once() {
     let one = stdout.find("--mode one").unwrap();
     let threads = stdout.find("--mode threads").unwrap();
     assert!(stdout[one..threads].contains("quick waited"), "{stdout}");
-    assert!(start.elapsed() < Duration::from_secs(3), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 #[test]
@@ -92,7 +96,11 @@ fn every_mode_upper_cases_lines_and_answers_a_last_line_without_newline() {
     for mode in MODES {
         let (_server, addr) = start(mode, &[]);
         let mut client = Client::new(addr);
-        assert_eq!(client.ask("héllo, wörld").as_deref(), Some("HÉLLO, WÖRLD"), "{mode}");
+        assert_eq!(
+            client.ask("héllo, wörld").as_deref(),
+            Some("HÉLLO, WÖRLD"),
+            "{mode}"
+        );
         // Two lines in one send, and a line in two sends.
         client.send(b"one\r\ntwo\nthr");
         client.send(b"ee\nlast");
@@ -110,12 +118,20 @@ fn a_silent_client_is_closed_after_the_idle_timeout() {
         let (_server, addr) = start(mode, &["--idle-timeout", "200"]);
         let mut silent = Client::new(addr);
         let begin = Instant::now();
-        assert_eq!(silent.line().as_deref(), Some("error: idle for 200ms"), "{mode}");
+        assert_eq!(
+            silent.line().as_deref(),
+            Some("error: idle for 200ms"),
+            "{mode}"
+        );
         let waited = begin.elapsed();
         assert!(waited >= Duration::from_millis(190), "{mode}: {waited:?}");
         assert!(silent.is_closed(), "{mode}");
         // The server goes on.
-        assert_eq!(Client::new(addr).ask("next").as_deref(), Some("NEXT"), "{mode}");
+        assert_eq!(
+            Client::new(addr).ask("next").as_deref(),
+            Some("NEXT"),
+            "{mode}"
+        );
     }
 }
 
@@ -124,7 +140,10 @@ fn a_long_line_or_bad_utf8_closes_that_client_only() {
     for mode in MODES {
         let (_server, addr) = start(mode, &["--max-line", "16"]);
         let mut greedy = Client::new(addr);
-        assert_eq!(greedy.ask("sixteen bytes ok").as_deref(), Some("SIXTEEN BYTES OK"));
+        assert_eq!(
+            greedy.ask("sixteen bytes ok").as_deref(),
+            Some("SIXTEEN BYTES OK")
+        );
         greedy.send(b"seventeen bytes!!");
         assert_eq!(
             greedy.line().as_deref(),
@@ -142,7 +161,10 @@ fn a_long_line_or_bad_utf8_closes_that_client_only() {
             "{mode}"
         );
         assert!(bad.is_closed(), "{mode}");
-        assert_eq!(Client::new(addr).ask("still up").as_deref(), Some("STILL UP"));
+        assert_eq!(
+            Client::new(addr).ask("still up").as_deref(),
+            Some("STILL UP")
+        );
     }
 }
 
@@ -182,7 +204,10 @@ fn one_serves_nobody_else_while_a_client_is_connected() {
         .unwrap();
     assert_eq!(second.line(), None, "no answer while the first stays");
     drop(first);
-    second.conn.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+    second
+        .conn
+        .set_read_timeout(Some(Duration::from_secs(3)))
+        .unwrap();
     assert_eq!(second.line().as_deref(), Some("SECOND"));
 }
 
@@ -206,20 +231,20 @@ fn quit_on_stdin_closes_every_client_and_exits_cleanly() {
             "{mode}"
         );
         assert!(client.is_closed(), "{mode}");
-        server
-            .finish()
-            .assert_success()
-            .assert_stdout(
-                predicate::str::contains("shutdown: served 1 clients and 1 lines"),
-                "the last line sums up",
-            );
+        server.finish().assert_success().assert_stdout(
+            predicate::str::contains("shutdown: served 1 clients and 1 lines"),
+            "the last line sums up",
+        );
     }
 }
 
 #[test]
 fn load_holds_every_client_at_once_and_loses_nothing() {
     for mode in ["threads", "poll"] {
-        let run = program().run(&["load", "--mode", mode, "--clients", "100", "--rounds", "5"], "");
+        let run = program().run(
+            &["load", "--mode", mode, "--clients", "100", "--rounds", "5"],
+            "",
+        );
         run.assert_success()
             .assert_stdout(
                 predicate::str::contains("answered: 100 of 100"),
@@ -247,8 +272,9 @@ fn load_shows_that_one_serves_one_at_a_time() {
         "",
     );
     run.assert_success().assert_stdout(
-        predicate::str::contains("answered: 1 of 20")
-            .and(predicate::str::contains("most connections the server had open at once: 1")),
+        predicate::str::contains("answered: 1 of 20").and(predicate::str::contains(
+            "most connections the server had open at once: 1",
+        )),
         "one client answered, the others wait",
     );
 }
@@ -257,7 +283,10 @@ fn load_shows_that_one_serves_one_at_a_time() {
 #[test]
 fn load_refuses_more_clients_than_the_open_file_limit_allows() {
     let program = program();
-    let command = format!("ulimit -S -n 256 && exec '{}' load --clients 1000", program.path());
+    let command = format!(
+        "ulimit -S -n 256 && exec '{}' load --clients 1000",
+        program.path()
+    );
     let output = std::process::Command::new("sh")
         .args(["-c", &command])
         .output()
@@ -277,7 +306,10 @@ fn bad_arguments_are_clear_errors() {
     program()
         .run(&["--mode", "fork"], "")
         .assert_clean_error()
-        .assert_stderr(predicate::str::contains("--mode \"fork\""), "names the bad mode");
+        .assert_stderr(
+            predicate::str::contains("--mode \"fork\""),
+            "names the bad mode",
+        );
     program()
         .run(&["load", "--clients", "many"], "")
         .assert_clean_error()
