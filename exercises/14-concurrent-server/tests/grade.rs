@@ -11,7 +11,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use test_support::{Program, Running, connect, program_under_test};
+use test_support::{Running, connect, program_under_test};
 
 const CHAPTER: &str = "the book's chapter \"Serving many clients\" \
     (book/src/concurrent-server.md), and exercises/14-concurrent-server/hint.md";
