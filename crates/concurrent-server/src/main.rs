@@ -288,7 +288,7 @@ fn load_arguments(args: &[String]) -> Result<load::Settings> {
     let mut settings = load::Settings {
         mode: Mode::Threads,
         clients: 1000,
-        rounds: 20,
+        rounds: 100,
         wait: Duration::from_secs(5),
     };
     let mut args = args.iter();
