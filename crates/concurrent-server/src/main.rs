@@ -127,12 +127,12 @@ fn serve(addr: SocketAddr, mode: Mode, config: Config) -> Result<()> {
 
 // ANCHOR: demo
 /// When the slow client says its line, after connecting.
-const SLOW_DELAY: Duration = Duration::from_millis(300);
+const SLOW_DELAY: Duration = Duration::from_millis(200);
 /// The demo servers' idle timeout: the silent client is closed after this.
-const DEMO_IDLE: Duration = Duration::from_millis(500);
+const DEMO_IDLE: Duration = Duration::from_millis(300);
 
 /// Each mode in turn, on 127.0.0.1:0, with the same three clients, connected in
-/// this order: `slow` says its line 300 ms after connecting, `silent` never says
+/// this order: `slow` says its line 200 ms after connecting, `silent` never says
 /// anything, `quick` says its line at once.
 fn demo() -> Result<()> {
     println!(

@@ -77,7 +77,7 @@ fn the_demo_shows_one_at_a_time_and_many_at_once() {
             "threads and poll answer quick at once",
         )
         .assert_stdout(
-            predicate::str::contains("\"error: idle for 500ms\"").count(3),
+            predicate::str::contains("\"error: idle for 300ms\"").count(3),
             "every mode closes the silent client",
         );
     let stdout = &run.stdout;
