@@ -9,6 +9,7 @@
 //!      (backlog + 1), and that the kernel ignores the next client's SYN;
 //!   3. accept() taking the connections off the queue, oldest first, until it is
 //!      empty and a new client gets in again.
+//!
 //! On Linux it reads the queue's length where the system reports it, the
 //! listener's row in /proc/net/tcp; elsewhere it says that it cannot.
 //!

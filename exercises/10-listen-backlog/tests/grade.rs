@@ -116,11 +116,7 @@ fn fill(server: &mut Running, addr: SocketAddr, backlog: usize) -> Vec<TcpStream
 fn listen_2_lets_3_clients_in_and_no_more() {
     let (mut server, addr) = start(&["127.0.0.1:0", "2"]);
     let _clients = fill(&mut server, addr, 2);
-    expect_queue(
-        &mut server,
-        3,
-        "three clients are in and none was accepted",
-    );
+    expect_queue(&mut server, 3, "three clients are in and none was accepted");
 }
 
 #[cfg(target_os = "linux")]
@@ -137,7 +133,11 @@ fn queue_counts_the_waiting_connections_and_accept_takes_them() {
     let (mut server, addr) = start(&["127.0.0.1:0", "4"]);
     let _first = connect(&mut server, addr, 1);
     let _second = connect(&mut server, addr, 2);
-    expect_queue(&mut server, 2, "two clients connected and none was accepted");
+    expect_queue(
+        &mut server,
+        2,
+        "two clients connected and none was accepted",
+    );
     say(&mut server, "accept");
     server.wait_for_line_containing("accepted ", "the answer to `accept`, `accepted PEER`");
     expect_queue(&mut server, 1, "one of the two clients was accepted");
@@ -175,7 +175,9 @@ fn accept_takes_the_oldest_connection_first() {
         }
     }
     // The server closed the connection it accepted: the client reads the end.
-    first.set_read_timeout(Some(DEADLINE)).expect("set_read_timeout");
+    first
+        .set_read_timeout(Some(DEADLINE))
+        .expect("set_read_timeout");
     let mut byte = [0u8; 1];
     if !matches!(first.read(&mut byte), Ok(0)) {
         server.fail(
