@@ -10,6 +10,7 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
+#[cfg(target_os = "linux")]
 use std::time::Duration;
 
 use test_support::{DEADLINE, Program, Running, program_under_test};
