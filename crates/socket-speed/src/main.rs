@@ -60,45 +60,10 @@ fn main() -> Result<()> {
     println!("machine: {}", machine::describe());
 
     let trips = round_trips(budget)?;
-    let (tcp_1k, tcp_64k, unix_64k) = bulk_transfers(budget)?;
+    let bulk = bulk_transfers(budget)?;
     datagrams(budget)?;
-    let python = against_python(budget, &trips, &tcp_1k)?;
-
-    println!();
-    println!("In short");
-    let (tcp_64k, copy_64k) = tcp_64k;
-    println!(
-        "  TCP 64 KiB: {:.0} MiB/s = {} memcpy (two copies alone would allow 0.50x)",
-        tcp_64k.mib_per_second(),
-        ratio(tcp_64k.mib_per_second(), copy_64k.mib_per_second())
-    );
-    println!(
-        "  TCP 1 KiB: {} TCP 64 KiB (a send and a recv for every KiB)",
-        ratio(tcp_1k.mib_per_second(), tcp_64k.mib_per_second())
-    );
-    match unix_64k {
-        Some(unix) => println!(
-            "  Unix stream 64 KiB: {} TCP 64 KiB (no TCP/IP in between)",
-            ratio(unix.mib_per_second(), tcp_64k.mib_per_second())
-        ),
-        None => println!("  Unix stream: not measured (AF_UNIX is Unix only)"),
-    }
-    println!(
-        "  two send()s per message: {:.1} ms each; {:.3} ms with TCP_NODELAY",
-        trips.two_sends.micros_each() / 1000.0,
-        trips.two_sends_nodelay.micros_each() / 1000.0
-    );
-    match python {
-        Some(python) => println!(
-            "  Python 1 KiB: {} Rust 1 KiB; Python round trips: {} Rust",
-            ratio(python.tcp_1024.mib_per_second(), tcp_1k.mib_per_second()),
-            ratio(
-                python.one_connection.per_second(),
-                trips.one_send.per_second()
-            )
-        ),
-        None => println!("  Python: not measured (no python3)"),
-    }
+    let python = against_python(budget, &trips, &bulk.tcp_1k)?;
+    in_short(&trips, &bulk, python.as_ref());
     Ok(())
 }
 
@@ -108,26 +73,31 @@ fn round_trips(budget: Budget) -> Result<round_trip::RoundTrips> {
         "{:<62}{:>10}{:>9}",
         "Round trips: send b\"hello\", recv(1024), send back b\"HELLO\"", "per second", "µs each"
     );
-    let trips = round_trip::measure(budget, |label, timed| {
+    round_trip::measure(budget, |label, timed| {
         println!(
             "  {label:<60}{:>10.0}{:>9.1}",
             timed.per_second(),
             timed.micros_each()
         );
-    })?;
-    Ok(trips)
+    })
 }
 
-/// Prints the bulk table; returns TCP at 1 KiB, TCP and memcpy at 64 KiB, and the
-/// Unix stream socket at 64 KiB, for the summary.
-fn bulk_transfers(budget: Budget) -> Result<(Transfer, (Transfer, Transfer), Option<Transfer>)> {
+/// The rows of the bulk table that the summary compares.
+struct Bulk {
+    tcp_1k: Transfer,
+    tcp_64k: Transfer,
+    memcpy_64k: Transfer,
+    unix_64k: Option<Transfer>,
+}
+
+fn bulk_transfers(budget: Budget) -> Result<Bulk> {
     println!();
     println!("Bulk transfer: sendall(buffer), recv(buffer size); MiB/s, and KiB per recv");
     println!(
         "  {:<9}{:>8}{:>9}{:>10}{:>10}{:>8}{:>10}{:>10}",
         "buffer", "memcpy", "TCP", "vs memcpy", "per recv", "Unix", "vs memcpy", "per recv"
     );
-    let (mut tcp_1k, mut tcp_64k, mut unix_64k) = (None, None, None);
+    let mut rows = Vec::new();
     for size in SIZES {
         let copy = memcpy::measure(size, budget)?;
         let tcp = bulk::tcp(size, budget)?;
@@ -152,17 +122,17 @@ fn bulk_transfers(budget: Budget) -> Result<(Transfer, (Transfer, Transfer), Opt
             ratio(tcp.mib_per_second(), copy.mib_per_second()),
             tcp.kib_per_recv(),
         );
-        if size == KIB {
-            tcp_1k = Some(tcp);
-        }
-        if size == 64 * KIB {
-            tcp_64k = Some((tcp, copy));
-            unix_64k = unix;
-        }
+        rows.push((size, copy, tcp, unix));
     }
-    match (tcp_1k, tcp_64k) {
-        (Some(tcp_1k), Some(tcp_64k)) => Ok((tcp_1k, tcp_64k, unix_64k)),
-        _ => bail!("the sizes measured must include 1 KiB and 64 KiB"),
+    let row = |size| rows.iter().find(|row| row.0 == size).copied();
+    match (row(KIB), row(64 * KIB)) {
+        (Some((_, _, tcp_1k, _)), Some((_, memcpy_64k, tcp_64k, unix_64k))) => Ok(Bulk {
+            tcp_1k,
+            tcp_64k,
+            memcpy_64k,
+            unix_64k,
+        }),
+        _ => bail!("SIZES must include 1 KiB and 64 KiB, which the summary compares"),
     }
 }
 
@@ -201,39 +171,74 @@ fn against_python(
         ),
         None => println!("Python: no python3 on this machine, so no comparison"),
     }
-    let rows: [(&str, Option<(f64, &str)>, f64); 3] = [
-        (
-            "round trips, one connection",
-            python
-                .as_ref()
-                .map(|p| (p.one_connection.per_second(), "per second")),
-            trips.one_send.per_second(),
+    // Each row: Python's figure (if measured), its unit, and Rust's same figure.
+    let row = |label: &str, figure: Option<f64>, unit: &str, rust: f64| match figure {
+        Some(value) => println!(
+            "  {label:<44}{value:>8.0} {unit:<11}{} Rust",
+            ratio(value, rust)
         ),
-        (
-            "round trips, a new connection each",
-            python
-                .as_ref()
-                .map(|p| (p.new_connection.per_second(), "per second")),
-            trips.new_connection.per_second(),
-        ),
-        (
-            "TCP bulk, sendall(1024 bytes), recv(1024)",
-            python
-                .as_ref()
-                .map(|p| (p.tcp_1024.mib_per_second(), "MiB/s")),
-            tcp_1k.mib_per_second(),
-        ),
-    ];
-    for (label, figure, rust) in rows {
-        match figure {
-            Some((value, unit)) => println!(
-                "  {label:<44}{value:>8.0} {unit:<11}{} Rust",
-                ratio(value, rust)
-            ),
-            None => println!("  {label:<44}{:>8}", "skipped"),
-        }
-    }
+        None => println!("  {label:<44}{:>8}", "skipped"),
+    };
+    row(
+        "round trips, one connection",
+        python.as_ref().map(|p| p.one_connection.per_second()),
+        "per second",
+        trips.one_send.per_second(),
+    );
+    row(
+        "round trips, a new connection each",
+        python.as_ref().map(|p| p.new_connection.per_second()),
+        "per second",
+        trips.new_connection.per_second(),
+    );
+    row(
+        "TCP bulk, sendall(1024 bytes), recv(1024)",
+        python.as_ref().map(|p| p.tcp_1024.mib_per_second()),
+        "MiB/s",
+        tcp_1k.mib_per_second(),
+    );
     Ok(python)
+}
+
+/// The ratios the chapter talks about, worked out.
+fn in_short(trips: &round_trip::RoundTrips, bulk: &Bulk, python: Option<&python::PythonFigures>) {
+    let tcp_64k = bulk.tcp_64k.mib_per_second();
+    println!();
+    println!("In short");
+    println!(
+        "  TCP 64 KiB: {tcp_64k:.0} MiB/s = {} memcpy (two copies alone would allow 0.50x)",
+        ratio(tcp_64k, bulk.memcpy_64k.mib_per_second())
+    );
+    println!(
+        "  TCP 1 KiB: {} TCP 64 KiB (a send and a recv for every KiB)",
+        ratio(bulk.tcp_1k.mib_per_second(), tcp_64k)
+    );
+    match bulk.unix_64k {
+        Some(unix) => println!(
+            "  Unix stream 64 KiB: {} TCP 64 KiB (no TCP/IP in between)",
+            ratio(unix.mib_per_second(), tcp_64k)
+        ),
+        None => println!("  Unix stream: not measured (AF_UNIX is Unix only)"),
+    }
+    println!(
+        "  two send()s per message: {:.1} ms each; {:.3} ms with TCP_NODELAY",
+        trips.two_sends.micros_each() / 1000.0,
+        trips.two_sends_nodelay.micros_each() / 1000.0
+    );
+    match python {
+        Some(python) => println!(
+            "  Python 1 KiB: {} Rust 1 KiB; Python round trips: {} Rust",
+            ratio(
+                python.tcp_1024.mib_per_second(),
+                bulk.tcp_1k.mib_per_second()
+            ),
+            ratio(
+                python.one_connection.per_second(),
+                trips.one_send.per_second()
+            )
+        ),
+        None => println!("  Python: not measured (no python3)"),
+    }
 }
 
 /// `a` as a multiple of `b`, e.g. "0.42x".
