@@ -28,28 +28,24 @@ pub struct RoundTrips {
 
 /// Measures the four, in order, and hands each to `show` as soon as it has it.
 pub fn measure(budget: Budget, mut show: impl FnMut(&str, &Timed)) -> Result<RoundTrips> {
-    let mut run = |label: &str, timed: Result<Timed>| -> Result<Timed> {
-        let timed = timed?;
-        show(label, &timed);
-        Ok(timed)
+    let mut each = |label: &str, round: fn(Budget) -> Result<Timed>| -> Result<Timed> {
+        let best = budget.best_of(round, Timed::per_second)?;
+        show(label, &best);
+        Ok(best)
     };
-    let best = |round: fn(Budget) -> Result<Timed>| budget.best_of(round, Timed::per_second);
     Ok(RoundTrips {
-        one_send: run(
-            "one connection, one send() per message",
-            best(|b| one_connection(b, Sends::One)),
-        )?,
-        two_sends: run(
-            "one connection, two send()s per message",
-            best(|b| one_connection(b, Sends::Two { nodelay: false })),
-        )?,
-        two_sends_nodelay: run(
-            "the same with TCP_NODELAY",
-            best(|b| one_connection(b, Sends::Two { nodelay: true })),
-        )?,
-        new_connection: run(
+        one_send: each("one connection, one send() per message", |b| {
+            one_connection(b, Sends::One)
+        })?,
+        two_sends: each("one connection, two send()s per message", |b| {
+            one_connection(b, Sends::Two { nodelay: false })
+        })?,
+        two_sends_nodelay: each("the same with TCP_NODELAY", |b| {
+            one_connection(b, Sends::Two { nodelay: true })
+        })?,
+        new_connection: each(
             "a new connection per round trip, as the article's client",
-            best(new_connection_each),
+            new_connection_each,
         )?,
     })
 }
@@ -65,7 +61,9 @@ enum Sends {
 fn one_connection(budget: Budget, sends: Sends) -> Result<Timed> {
     let (listener, addr) = listen()?;
     let server = thread::spawn(move || -> Result<()> {
-        let (mut conn, peer) = listener.accept().context("accept() failed")?;
+        let (mut conn, peer) = listener
+            .accept()
+            .with_context(|| format!("accept() on {addr} failed"))?;
         conn.set_read_timeout(Some(STALL))
             .context("set_read_timeout failed")?;
         // The article's server, in a loop: recv, upper-case, send back.
@@ -91,7 +89,9 @@ fn one_connection(budget: Budget, sends: Sends) -> Result<Timed> {
             // sk.sendall(b"he"); sk.sendall(b"llo"): a header, then a body, say.
             // With Nagle on, the kernel holds b"llo" back until the server has
             // acknowledged b"he", and the server delays that acknowledgement.
-            Sends::Two { .. } => sk.write_all(&MESSAGE[..2]).and(sk.write_all(&MESSAGE[2..])),
+            Sends::Two { .. } => sk
+                .write_all(&MESSAGE[..2])
+                .and_then(|()| sk.write_all(&MESSAGE[2..])),
         }
         .with_context(|| format!("send to {addr} failed"))?;
         recv_reply(&mut sk, addr)
@@ -110,7 +110,9 @@ fn new_connection_each(budget: Budget) -> Result<Timed> {
     let (listener, addr) = listen()?;
     let server = thread::spawn(move || -> Result<()> {
         loop {
-            let (mut conn, peer) = listener.accept().context("accept() failed")?;
+            let (mut conn, peer) = listener
+                .accept()
+                .with_context(|| format!("accept() on {addr} failed"))?;
             conn.set_read_timeout(Some(STALL))
                 .context("set_read_timeout failed")?;
             // A client that connects and sends nothing is the signal to stop.
@@ -133,6 +135,7 @@ fn new_connection_each(budget: Budget) -> Result<Timed> {
             .with_context(|| format!("send to {addr} failed"))?;
         recv_reply(&mut sk, addr)
     })?;
+    // Connect and close at once, sending nothing: the server's signal to stop.
     TcpStream::connect(addr).with_context(|| format!("connect({addr}) failed"))?;
     join(server, "server")?;
     Ok(timed)

@@ -59,18 +59,7 @@ fn send_and_count(size: usize, budget: Budget) -> Result<Datagrams> {
     sender
         .connect(to)
         .with_context(|| format!("connect({to}) failed"))?;
-    // macOS refuses a datagram larger than the send buffer (9 KiB by default).
-    let sndbuf = SockRef::from(&sender);
-    let wanted = 2 * size;
-    if sndbuf
-        .send_buffer_size()
-        .context("getsockopt(SO_SNDBUF) failed")?
-        < wanted
-    {
-        sndbuf
-            .set_send_buffer_size(wanted)
-            .context("setsockopt(SO_SNDBUF) failed")?;
-    }
+    make_room(&sender, size)?;
     receiver
         .set_read_timeout(Some(SILENCE))
         .context("set_read_timeout failed")?;
@@ -102,7 +91,8 @@ fn send_and_count(size: usize, budget: Budget) -> Result<Datagrams> {
 
     let datagram = vec![b'x'; size];
     let timed = budget.repeat(|| {
-        // sk.sendto(datagram, addr): one datagram, handed to the kernel whole.
+        // sk.send(datagram): sendto() with the address connect() fixed; one
+        // datagram, handed to the kernel whole, or an error.
         sender
             .send(&datagram)
             .map(drop)
@@ -125,6 +115,22 @@ fn send_and_count(size: usize, budget: Budget) -> Result<Datagrams> {
     })
 }
 // ANCHOR_END: udp
+
+/// Makes the sender's buffer big enough for two datagrams: Linux's default is
+/// 208 KiB, but macOS refuses any datagram larger than its send buffer (9 KiB by
+/// default).
+fn make_room(sender: &UdpSocket, size: usize) -> Result<()> {
+    let socket = SockRef::from(sender);
+    let buffer = socket
+        .send_buffer_size()
+        .context("getsockopt(SO_SNDBUF) failed")?;
+    if buffer < 2 * size {
+        socket
+            .set_send_buffer_size(2 * size)
+            .context("setsockopt(SO_SNDBUF) failed")?;
+    }
+    Ok(())
+}
 
 #[cfg(test)]
 mod tests {
