@@ -93,6 +93,12 @@ pub fn tcp(size: usize, budget: Budget) -> Result<Transfer> {
 }
 
 fn tcp_once(size: usize, budget: Budget) -> Result<Transfer> {
+    let (sender, receiver) = tcp_pair()?;
+    transfer(sender, receiver, size, budget)
+}
+
+/// Two connected TCP sockets on loopback: the sending end and the receiving end.
+fn tcp_pair() -> Result<(TcpStream, TcpStream)> {
     let listener = TcpListener::bind("127.0.0.1:0").context("bind(127.0.0.1:0) failed")?;
     let addr = listener.local_addr().context("getsockname() failed")?;
     let sender = TcpStream::connect(addr).with_context(|| format!("connect({addr}) failed"))?;
@@ -102,8 +108,40 @@ fn tcp_once(size: usize, budget: Budget) -> Result<Transfer> {
     receiver
         .set_read_timeout(Some(STALL))
         .context("set_read_timeout failed")?;
-    transfer(sender, receiver, size, budget)
+    Ok((sender, receiver))
 }
+
+// ANCHOR: segment
+/// The largest segment TCP sends on loopback: its maximum segment size (MSS). The
+/// loopback device takes packets of up to 64 KiB (its MTU, 65,536 bytes); less the
+/// IP and TCP headers and TCP's timestamp option, that leaves 65,483 bytes of data
+/// on Linux.
+#[cfg(unix)]
+pub fn loopback_segment_size() -> Result<usize> {
+    let (mut sender, mut receiver) = tcp_pair()?;
+    let reader = thread::spawn(move || {
+        receiver
+            .read_to_end(&mut Vec::new())
+            .context("recv until the end failed")
+    });
+    // TCP starts with segments of at most half the window the receiver offers, and
+    // lets them grow as the window opens: so send a few MiB, and keep the largest
+    // size it reports. sk.getsockopt(IPPROTO_TCP, TCP_MAXSEG)
+    let mut mss = 0;
+    for _ in 0..16 {
+        sender
+            .write_all(&vec![0_u8; 1 << 20])
+            .context("sendall of 1 MiB failed")?;
+        let now = socket2::SockRef::from(&sender)
+            .tcp_mss()
+            .context("getsockopt(TCP_MAXSEG) failed")?;
+        mss = mss.max(now);
+    }
+    drop(sender);
+    join(reader, "receiving")?;
+    Ok(mss as usize)
+}
+// ANCHOR_END: segment
 
 /// Over a Unix stream socket (AF_UNIX, SOCK_STREAM): no IP, no TCP, no checksums;
 /// the kernel hands the bytes from one socket's buffer to the other's.
@@ -154,6 +192,13 @@ mod tests {
         for size in [1024, 64 * 1024] {
             check(unix(size, TINY).unwrap(), size);
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_loopback_segment_is_smaller_than_64_kib() {
+        let mss = loopback_segment_size().unwrap();
+        assert!(mss > 1000 && mss < 64 * 1024, "{mss}");
     }
 
     #[test]

@@ -5,11 +5,13 @@
 //!
 //! Run it:  cargo run --release -p socket-speed [--quick]
 //!
-//! Each measurement runs for a time budget (0.5 s; 10 ms with --quick, which only
-//! checks that everything works) and prints its row as soon as it has it; the
-//! whole run takes about 15 s. One module per measurement:
+//! Each measurement runs for a time budget, 0.5 s in three rounds of which the best
+//! counts (10 ms with --quick, which only checks that everything works), and prints
+//! its row as soon as it has it; the whole run takes about 15 s. One module per
+//! measurement:
 //!   round_trip  send b"hello", recv(1024), send back b"HELLO"
-//!   bulk        sendall and recv with one buffer size, over TCP and AF_UNIX
+//!   bulk        sendall and recv with one buffer size, over TCP and AF_UNIX, and
+//!               TCP's largest segment on loopback, a size worth a row of its own
 //!   udp         datagrams as fast as they go, and how many were lost
 //!   memcpy      the same bytes copied in memory, with no socket
 //!   python      python/speed.py, the articles' code, timed the same way
@@ -85,6 +87,8 @@ fn round_trips(budget: Budget) -> Result<round_trip::RoundTrips> {
 /// The rows of the bulk table that the summary compares.
 struct Bulk {
     tcp_1k: Transfer,
+    /// A buffer of one loopback segment, and its size.
+    tcp_segment: Option<(usize, Transfer)>,
     tcp_64k: Transfer,
     memcpy_64k: Transfer,
     unix_64k: Option<Transfer>,
@@ -97,8 +101,22 @@ fn bulk_transfers(budget: Budget) -> Result<Bulk> {
         "  {:<9}{:>8}{:>9}{:>10}{:>10}{:>8}{:>10}{:>10}",
         "buffer", "memcpy", "TCP", "vs memcpy", "per recv", "Unix", "vs memcpy", "per recv"
     );
+    // One more row: a buffer of exactly one loopback segment, which 64 KiB is not.
+    #[cfg(unix)]
+    let segment = Some(bulk::loopback_segment_size()?);
+    #[cfg(not(unix))]
+    let segment: Option<usize> = None;
+    let mut sizes = SIZES.to_vec();
+    match segment {
+        Some(segment) => sizes.push(segment),
+        None => println!(
+            "  {:<9}{:>8}",
+            "segment", "n/a (TCP_MAXSEG is read on Unix only)"
+        ),
+    }
+    sizes.sort();
     let mut rows = Vec::new();
-    for size in SIZES {
+    for size in sizes {
         let copy = memcpy::measure(size, budget)?;
         let tcp = bulk::tcp(size, budget)?;
         #[cfg(unix)]
@@ -128,6 +146,7 @@ fn bulk_transfers(budget: Budget) -> Result<Bulk> {
     match (row(KIB), row(64 * KIB)) {
         (Some((_, _, tcp_1k, _)), Some((_, memcpy_64k, tcp_64k, unix_64k))) => Ok(Bulk {
             tcp_1k,
+            tcp_segment: segment.and_then(row).map(|(size, _, tcp, _)| (size, tcp)),
             tcp_64k,
             memcpy_64k,
             unix_64k,
@@ -213,6 +232,14 @@ fn in_short(trips: &round_trip::RoundTrips, bulk: &Bulk, python: Option<&python:
         "  TCP 1 KiB: {} TCP 64 KiB (a send and a recv for every KiB)",
         ratio(bulk.tcp_1k.mib_per_second(), tcp_64k)
     );
+    match bulk.tcp_segment {
+        Some((size, segment)) => println!(
+            "  TCP {size} B: {} TCP 64 KiB (64 KiB is one such segment and {} bytes)",
+            ratio(segment.mib_per_second(), tcp_64k),
+            64 * KIB - size
+        ),
+        None => println!("  TCP, one segment: not measured (TCP_MAXSEG is read on Unix only)"),
+    }
     match bulk.unix_64k {
         Some(unix) => println!(
             "  Unix stream 64 KiB: {} TCP 64 KiB (no TCP/IP in between)",
@@ -241,11 +268,19 @@ fn in_short(trips: &round_trip::RoundTrips, bulk: &Bulk, python: Option<&python:
     }
 }
 
-/// `a` as a multiple of `b`, e.g. "0.42x".
+/// `a` as a multiple of `b`, with two significant digits when it is small:
+/// "0.42x", "0.024x".
 fn ratio(a: f64, b: f64) -> String {
-    format!("{:.2}x", a / b)
+    let r = a / b;
+    let decimals = if r >= 0.1 { 2 } else { 3 };
+    format!("{r:.decimals$}x")
 }
 
+/// "64 KiB", or "65483 B" for a size that is no whole number of KiB.
 fn kib(size: usize) -> String {
-    format!("{} KiB", size / KIB)
+    if size % KIB == 0 {
+        format!("{} KiB", size / KIB)
+    } else {
+        format!("{size} B")
+    }
 }
