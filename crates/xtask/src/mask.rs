@@ -101,13 +101,17 @@ fn digit_run(text: &str) -> usize {
         .unwrap_or(text.len())
 }
 
-/// The length of the number `text` starts with: digits, then maybe `.` and digits.
+/// The length of the number `text` starts with: digits, then maybe `.` and digits,
+/// again and again (`3.11.7`).
 fn number_len(text: &str) -> usize {
-    let whole = digit_run(text);
-    match text[whole..].strip_prefix('.') {
-        Some(fraction) if digit_run(fraction) > 0 => whole + 1 + digit_run(fraction),
-        _ => whole,
+    let mut len = digit_run(text);
+    while let Some(fraction) = text[len..].strip_prefix('.') {
+        match digit_run(fraction) {
+            0 => break,
+            digits => len += 1 + digits,
+        }
     }
+    len
 }
 
 /// If `text` starts with a time unit (maybe after one space) that ends a word, its
@@ -186,8 +190,8 @@ mod tests {
     #[test]
     fn numbers_mode_masks_every_number() {
         assert_eq!(
-            mask("TCP 64 KiB  3.1 GiB/s  0.42x in 12ms", true),
-            "TCP N KiB  N GiB/s  Nx in <T>"
+            mask("TCP 64 KiB  3.1 GiB/s  0.42x in 12ms, Python 3.11.7", true),
+            "TCP N KiB  N GiB/s  Nx in <T>, Python N"
         );
     }
 

@@ -129,6 +129,10 @@ fn comparable(lines: &[&str], numbers: bool) -> Vec<String> {
     let mut masked: Vec<String> = lines
         .iter()
         .map(|line| {
+            // A benchmark names the machine it ran on; another machine is not drift.
+            if line.trim_start().starts_with("machine:") {
+                return "machine: <MACHINE>".to_string();
+            }
             let masked = mask(line, numbers);
             let indent = &masked[..masked.len() - masked.trim_start().len()];
             let words: Vec<&str> = masked.split_whitespace().collect();
