@@ -55,13 +55,16 @@ pub fn check_length(path: &Path) -> Result<()> {
 pub fn run(path: &Path, mode: u32) -> Result<()> {
     check_length(path)?;
     // ANCHOR: run
-    let stale_removed = clear_stale_socket(path)?;
+    if clear_stale_socket(path)? {
+        eprintln!(
+            "note: removed a stale socket file at {}: connect() to it was refused, so no \
+             server was behind it",
+            path.display()
+        );
+    }
     let (listener, _socket_file) = listen(path, mode)?;
     // Python prints sk.getsockname() here; for AF_UNIX it is the path.
     println!("listening on {}", path.display());
-    if stale_removed {
-        println!("(replaced a stale socket file: connect() to it was refused, so no server was behind it)");
-    }
     serve_one_client(&listener, path)
     // `_socket_file` is dropped here, on success or error alike: the file goes.
     // ANCHOR_END: run
