@@ -190,7 +190,10 @@ fn datagrams(dir: &Path) -> Result<()> {
     for _ in 0..2 {
         let (n, from) = b.recv_from(&mut buffer).context("recvfrom(1024) failed")?;
         let from = path_of(&from).unwrap_or_else(|| "an unnamed socket".into());
-        println!("   b.recvfrom(1024): b\"{}\" from {from}", buffer[..n].escape_ascii());
+        println!(
+            "   b.recvfrom(1024): b\"{}\" from {from}",
+            buffer[..n].escape_ascii()
+        );
     }
     // A socket that never called bind() has no name: it can send, but nobody can
     // answer it.
@@ -199,7 +202,10 @@ fn datagrams(dir: &Path) -> Result<()> {
         .with_context(|| format!("sendto({}) failed", b_path.display()))?;
     let (n, from) = b.recv_from(&mut buffer).context("recvfrom(1024) failed")?;
     let from = path_of(&from).unwrap_or_else(|| "None: a sender with no name, so no reply".into());
-    println!("   b.recvfrom(1024): b\"{}\" from {from}", buffer[..n].escape_ascii());
+    println!(
+        "   b.recvfrom(1024): b\"{}\" from {from}",
+        buffer[..n].escape_ascii()
+    );
     // ANCHOR_END: datagrams
     Ok(())
 }
@@ -216,15 +222,24 @@ fn socketpair() -> Result<()> {
     left.set_read_timeout(Some(PATIENCE))
         .context("set_read_timeout failed")?;
     let left_name = left.local_addr().context("getsockname() failed")?;
-    let left_name = path_of(&left_name).unwrap_or_else(|| "'' (no name: no file, no address)".into());
+    let left_name =
+        path_of(&left_name).unwrap_or_else(|| "'' (no name: no file, no address)".into());
     println!("   left.getsockname(): {left_name}");
     let mut buffer = [0u8; 1024];
     left.write_all(b"ping").context("send on the pair failed")?;
     let n = right.read(&mut buffer).context("recv on the pair failed")?;
-    println!("   left.send(b\"ping\"); right.recv(1024): b\"{}\"", buffer[..n].escape_ascii());
-    right.write_all(b"pong").context("send on the pair failed")?;
+    println!(
+        "   left.send(b\"ping\"); right.recv(1024): b\"{}\"",
+        buffer[..n].escape_ascii()
+    );
+    right
+        .write_all(b"pong")
+        .context("send on the pair failed")?;
     let n = left.read(&mut buffer).context("recv on the pair failed")?;
-    println!("   right.send(b\"pong\"); left.recv(1024): b\"{}\"", buffer[..n].escape_ascii());
+    println!(
+        "   right.send(b\"pong\"); left.recv(1024): b\"{}\"",
+        buffer[..n].escape_ascii()
+    );
     // ANCHOR_END: pair
     Ok(())
 }
@@ -280,10 +295,14 @@ fn abstract_name(dir: &Path) -> Result<()> {
     // Closing the last socket that holds the name frees it: no stale file, ever.
     drop((conn, listener));
     match UnixStream::connect_addr(&address) {
-        Err(error) => println!(
-            "   after close, connect('\\0{name}'): {error}: the name went with the socket"
-        ),
-        Ok(_) => return Err(anyhow!("connect(@{name}) still works after the listener closed?")),
+        Err(error) => {
+            println!("   after close, connect('\\0{name}'): {error}: the name went with the socket")
+        }
+        Ok(_) => {
+            return Err(anyhow!(
+                "connect(@{name}) still works after the listener closed?"
+            ));
+        }
     }
     // ANCHOR_END: abstract
     Ok(())

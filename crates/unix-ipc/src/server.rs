@@ -92,13 +92,14 @@ fn clear_stale_socket(path: &Path) -> Result<bool> {
     }
     // A socket file. Is a server behind it? Ask the only way there is: connect.
     match UnixStream::connect(path) {
-        Ok(_probe) => bail!(
-            "another server is listening on {shown}: stop it first, or choose another PATH"
-        ),
+        Ok(_probe) => {
+            bail!("another server is listening on {shown}: stop it first, or choose another PATH")
+        }
         // ECONNREFUSED: a socket file with no listening socket behind it. Stale.
         Err(error) if error.kind() == ErrorKind::ConnectionRefused => {
             // Remove it only if it is still the very file we looked at.
-            let now = fs::symlink_metadata(path).with_context(|| format!("lstat({shown}) failed"))?;
+            let now =
+                fs::symlink_metadata(path).with_context(|| format!("lstat({shown}) failed"))?;
             if (now.dev(), now.ino()) != (found.dev(), found.ino()) {
                 bail!("{shown} changed while I was checking it; leaving it alone");
             }
@@ -230,7 +231,9 @@ fn serve_one_client(listener: &UnixListener, path: &Path) -> Result<()> {
             .read(&mut buffer)
             .with_context(|| format!("recv(1024) on {shown} failed"))?;
         if n == 0 {
-            println!("recv(1024): 0 bytes: the client hung up without sending; waiting for another");
+            println!(
+                "recv(1024): 0 bytes: the client hung up without sending; waiting for another"
+            );
             continue;
         }
         let read_data = &buffer[..n];

@@ -47,7 +47,11 @@ mod unix {
             Ok(found) => found,
         };
         if !found.file_type().is_socket() {
-            let what = if found.is_dir() { "a directory" } else { "a file" };
+            let what = if found.is_dir() {
+                "a directory"
+            } else {
+                "a file"
+            };
             bail!("{shown} is {what}, not a socket: refusing to replace it");
         }
         match UnixStream::connect(path) {
