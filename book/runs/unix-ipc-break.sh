@@ -6,7 +6,10 @@
 dir=$(mktemp -d /tmp/.tmpXXXXXX)
 trap 'cleanup; rm -rf "$dir"' EXIT
 sock="$dir/upper.sock"
-server_log="$RUNS_TMP/unix-ipc.$$.log"   # where start_server keeps its output
+# Where start_server keeps the server's output. Created here first: start_server
+# may grep it before the background server's shell has created it.
+server_log="$RUNS_TMP/unix-ipc.$$.log"
+: >"$server_log"
 
 echo "\$ cargo run -q -p unix-ipc -- server $sock        # terminal 1"
 start_server unix-ipc server "$sock"
@@ -20,6 +23,7 @@ echo "\$ echo hi | cargo run -q -p unix-ipc -- client $sock"
 echo hi | cargo run -q -p unix-ipc -- client "$sock" || true
 
 echo "\$ cargo run -q -p unix-ipc -- server $sock        # terminal 1, again"
+: >"$server_log"   # or start_server could find the first server's line in it
 start_server unix-ipc server "$sock"
 cat "$server_log"
 echo "\$ cargo run -q -p unix-ipc -- server $sock        # terminal 2: a second server"

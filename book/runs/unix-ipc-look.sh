@@ -6,11 +6,13 @@
 dir=$(mktemp -d /tmp/.tmpXXXXXX)
 trap 'cleanup; rm -rf "$dir"' EXIT
 sock="$dir/upper.sock"
+# Where start_server keeps the server's output. Created here first: start_server
+# may grep it before the background server's shell has created it.
+server_log="$RUNS_TMP/unix-ipc.$$.log"
+: >"$server_log"
 
 echo "\$ cargo run -q -p unix-ipc -- server $sock        # terminal 1"
 start_server unix-ipc server "$sock"
-# What the server printed so far (start_server keeps its output in this log).
-server_log="$RUNS_TMP/unix-ipc.$$.log"
 cat "$server_log"
 echo "\$ stat -c '%A %F %n' $sock        # terminal 2"
 stat -c '%A %F %n' "$sock"

@@ -154,6 +154,9 @@ fn listen(path: &Path, mode: u32) -> Result<(UnixListener, SocketFile)> {
         ErrorKind::AddrInUse => anyhow::Error::new(error).context(format!(
             "bind({shown}) failed: something appeared at the path since I checked it"
         )),
+        ErrorKind::NotFound => anyhow::Error::new(error).context(format!(
+            "bind({shown}) failed: its directory does not exist"
+        )),
         _ => anyhow::Error::new(error).context(format!("bind({shown}) failed")),
     })?;
     // From here on the file is ours: remove it when we are done, however that is.

@@ -231,7 +231,13 @@ fn a_path_that_is_not_a_socket_is_left_alone() {
 fn a_path_too_long_for_sun_path_is_a_clear_error() {
     let (dir, _) = socket_path("");
     let path = dir.path().join("x".repeat(120));
-    let limit = if cfg!(any(target_vendor = "apple", target_os = "freebsd")) {
+    let limit = if cfg!(any(
+        target_vendor = "apple",
+        target_os = "freebsd",
+        target_os = "openbsd",
+        target_os = "netbsd",
+        target_os = "dragonfly"
+    )) {
         "at most 103 bytes"
     } else {
         "at most 107 bytes"
