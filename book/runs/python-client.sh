@@ -1,12 +1,5 @@
 #!/bin/sh
-<<<<<<< HEAD
 # The article's client against basic-server.
 . "$(dirname "$0")/common.sh"
 start_server basic-server 127.0.0.1:0
 echo "hello from python" | python3 python/article1_client.py "$SERVER_PORT"
-=======
-# Talking to a server without nc: a one-line Python client against basic-server.
-. "$(dirname "$0")/common.sh"
-start_server basic-server 127.0.0.1:0
-python3 -c "import socket, sys; sk = socket.create_connection(('127.0.0.1', int(sys.argv[1]))); sk.sendall(b'hello, socket'); print(sk.recv(1024))" "${SERVER_ADDR##*:}"
->>>>>>> reference
