@@ -1,7 +1,7 @@
 #!/bin/sh
 # The reference answers to exercises 01 and 02 together: the server's report.
 . "$(dirname "$0")/common.sh"
-start_server solution-01-basic-server 127.0.0.1:0
-printf 'hello\nsecond line\nbye\n' | cargo run -q -p solution-02-basic-client -- "$SERVER_ADDR" >/dev/null
+start_server solution-basic-server 127.0.0.1:0
+printf 'hello\nsecond line\nbye\n' | cargo run -q -p solution-basic-client -- "$SERVER_ADDR" >/dev/null
 wait_server
 server_log

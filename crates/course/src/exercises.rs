@@ -30,11 +30,18 @@ pub struct Chapter {
 }
 
 impl Exercise {
+    /// The concept part of the name, such as `basic-server`: package names carry it
+    /// without the number, so renumbering the path does not rename the packages.
+    pub fn concept(&self) -> &str {
+        self.name
+            .split_once('-')
+            .map_or(&self.name, |(_, concept)| concept)
+    }
     pub fn package(&self) -> String {
-        format!("exercise-{}", self.name)
+        format!("exercise-{}", self.concept())
     }
     pub fn solution_package(&self) -> String {
-        format!("solution-{}", self.name)
+        format!("solution-{}", self.concept())
     }
     pub fn stub_source(&self) -> PathBuf {
         self.dir.join("src/main.rs")
@@ -104,7 +111,7 @@ pub fn find_root(start: &Path) -> Result<PathBuf> {
 
 /// The exercise a learner means by `query`: its folder name (`01-basic-server`), its
 /// number (`01` or `1`), its concept (`basic-server`) or its package
-/// (`exercise-01-basic-server`). An unknown name is an error that lists the valid ones.
+/// (`exercise-basic-server`). An unknown name is an error that lists the valid ones.
 pub fn find<'a>(exercises: &'a [Exercise], query: &str) -> Result<&'a Exercise> {
     let query = query.trim().trim_end_matches('/');
     let query = query.strip_prefix("exercises/").unwrap_or(query);
@@ -148,7 +155,7 @@ mod tests {
             "02",
             "02-basic-client",
             "basic-client",
-            "exercise-02-basic-client",
+            "exercise-basic-client",
             "exercises/02-basic-client/",
         ] {
             assert_eq!(find(&exercises, query).unwrap().name, "02-basic-client");

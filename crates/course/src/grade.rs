@@ -49,7 +49,7 @@ pub fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
-/// Runs `cargo test --package exercise-NN-x --quiet` from the root, so the build
+/// Runs `cargo test --package exercise-<concept> --quiet` from the root, so the build
 /// shares the workspace's target directory (and so is quick when nothing changed).
 pub fn run(root: &Path, exercise: &Exercise) -> Result<Outcome> {
     let package = exercise.package();

@@ -1,6 +1,7 @@
 //! One exercise's grade, told briefly: the status, then what the failing tests said
 //! (identical messages once), or the first compile error.
 
+use crate::exercises::Exercise;
 use crate::grade::{Failure, Outcome};
 use crate::progress::{Progress, Status};
 use crate::style::Style;
@@ -35,7 +36,7 @@ pub fn render(progress: &Progress, style: Style) -> String {
     }
     match &progress.outcome {
         Some(Outcome::Failed { failures, .. }) => {
-            out.push_str(&failures_text(failures, &exercise.name, style))
+            out.push_str(&failures_text(failures, exercise, style))
         }
         Some(Outcome::BuildFailed { first_error, .. }) => {
             out.push_str("  The first error:\n");
@@ -63,7 +64,7 @@ pub fn number(name: &str) -> &str {
 }
 
 /// Failing tests grouped by message, in the order libtest reported them.
-fn failures_text(failures: &[Failure], exercise: &str, style: Style) -> String {
+fn failures_text(failures: &[Failure], exercise: &Exercise, style: Style) -> String {
     let mut groups: Vec<(&Failure, Vec<&str>)> = Vec::new();
     for failure in failures {
         match groups
@@ -81,7 +82,7 @@ fn failures_text(failures: &[Failure], exercise: &str, style: Style) -> String {
             who.push_str(&format!(" and {} more", names.len() - 3));
         }
         let place = first.location.as_deref().map(|at| {
-            let prefix = format!("exercises/{exercise}/");
+            let prefix = format!("exercises/{}/", exercise.name);
             format!(" ({})", at.strip_prefix(&prefix).unwrap_or(at))
         });
         out.push_str(&format!(
@@ -97,7 +98,8 @@ fn failures_text(failures: &[Failure], exercise: &str, style: Style) -> String {
             .map(|(_, names)| names.len())
             .sum();
         out.push_str(&format!(
-            "\n  and {more} more failing test(s): `cargo test -p exercise-{exercise}` shows them all\n"
+            "\n  and {more} more failing test(s): `cargo test -p {}` shows them all\n",
+            exercise.package()
         ));
     }
     out.push('\n');

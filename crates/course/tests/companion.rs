@@ -29,7 +29,7 @@ fn fake_course() -> TempDir {
     );
     write("crates/course/.keep", "");
     for (name, word) in [("01-one", "one"), ("02-two", "two")] {
-        let package = format!("exercise-{name}");
+        let package = format!("exercise-{word}");
         write(
             &format!("exercises/{name}/Cargo.toml"),
             &format!("[package]\nname = \"{package}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),

@@ -4,7 +4,7 @@
 //!          cargo run -p framing -- client [ADDR]  sends each line of stdin to ADDR as
 //!                                                 one length-prefixed frame
 //!
-//! ADDR defaults to 127.0.0.1:8088, the second article's address, where exercise 13
+//! ADDR defaults to 127.0.0.1:8088, the second article's address, where exercise 15
 //! listens. With no arguments it shows, in about a second:
 //!   1. three sends that arrive as one recv;
 //!   2. one send that takes several recvs;

@@ -27,7 +27,7 @@ pub const DEADLINE: Duration = Duration::from_secs(3);
 ///
 /// Cargo tells an integration test where each binary of its package is through
 /// `CARGO_BIN_EXE_<name>`. Every program of the course is named after its package,
-/// so one test file can grade both `exercise-01-…` and `solution-01-…`.
+/// so one test file can grade both `exercise-…` and `solution-…`.
 #[macro_export]
 macro_rules! program_under_test {
     ($chapter:expr) => {

@@ -15,7 +15,7 @@
 //!    stop and exit with status 0.
 //!
 //! Grade it:  cd exercises/01-basic-server && cargo test
-//! Try it:    cargo run -p exercise-01-basic-server, then cargo run -p basic-client
+//! Try it:    cargo run -p exercise-basic-server, then cargo run -p basic-client
 //! Stuck?     read hint.md next to this file.
 
 // A stub compiles but does nothing yet: these allows keep the compiler quiet about

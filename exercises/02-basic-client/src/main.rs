@@ -16,7 +16,7 @@
 //!    `Err` from main); never panic.
 //!
 //! Grade it:  cd exercises/02-basic-client && cargo test
-//! Try it:    cargo run -p exercise-02-basic-client, with exercise 01's server running
+//! Try it:    cargo run -p exercise-basic-client, with exercise 01's server running
 //! Stuck?     read hint.md next to this file.
 
 // A stub compiles but does nothing yet: these allows keep the compiler quiet about

@@ -1,0 +1,212 @@
+//! Grades exercise 13, the doorman: a server that listens with the backlog it is
+//! given and accepts only when told.
+//!
+//! The same file grades the reference answer (solutions/13-listen-backlog). The test
+//! plays the clients: it connects while the server is not in accept(), types
+//! `queue` and `accept` into the server's stdin, and checks what it prints. What the
+//! backlog does is Linux's: there, listen(n) lets n + 1 connections complete and
+//! then ignores new clients, and /proc/net/tcp shows the queue. Those tests run on
+//! Linux only.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+#[cfg(target_os = "linux")]
+use std::time::Duration;
+
+use test_support::{DEADLINE, Program, Running, program_under_test};
+
+const CHAPTER: &str = "the book's chapter \"The three-way handshake and listen's backlog\" \
+    (book/src/listen-backlog.md), and exercises/13-listen-backlog/hint.md";
+
+/// How long a client that should NOT get in waits for an answer. Far longer than a
+/// handshake on loopback takes (microseconds), even on a busy machine.
+#[cfg(target_os = "linux")]
+const LEFT_OUT_AFTER: Duration = Duration::from_millis(500);
+
+fn start(args: &[&str]) -> (Running, SocketAddr) {
+    let program: Program = program_under_test!(CHAPTER);
+    program.start_server(args)
+}
+
+/// Types `command` into the server's stdin.
+fn say(server: &mut Running, command: &str) {
+    if writeln!(server.stdin(), "{command}").is_err() {
+        server.fail(&format!(
+            "Could not type `{command}` into the server: it is not reading its stdin any more \
+             (has it exited?)."
+        ));
+    }
+}
+
+/// A client that the kernel should let in at once, though nobody calls accept().
+#[track_caller]
+fn connect(server: &mut Running, addr: SocketAddr, which: usize) -> TcpStream {
+    match TcpStream::connect_timeout(&addr, DEADLINE) {
+        Ok(client) => client,
+        Err(error) => server.fail(&format!(
+            "Client #{which} could not connect to {addr}: {error}. The kernel completes a \
+             handshake by itself while the accept queue has room, so this connect should \
+             succeed at once, without any accept()."
+        )),
+    }
+}
+
+/// Asks for the queue until it is `expected`, and fails if it never gets there.
+///
+/// connect() returns when the client has the server's SYN/ACK; the server's kernel
+/// queues the connection a moment later, when the client's ACK arrives. On a very
+/// busy machine that moment can come after the answer to `queue`, so a short count
+/// is asked again, within the deadline.
+#[cfg(target_os = "linux")]
+#[track_caller]
+fn expect_queue(server: &mut Running, expected: u32, why: &str) {
+    let start = std::time::Instant::now();
+    loop {
+        say(server, "queue");
+        let line = server.next_line("the answer to `queue`, `accept queue: N`");
+        let Some(length) = line.strip_prefix("accept queue: ") else {
+            server.fail(&format!(
+                "The answer to `queue` should be exactly `accept queue: N`; it was {line:?}."
+            ))
+        };
+        let Ok(length) = length.parse::<u32>() else {
+            server.fail(&format!(
+                "On Linux, `queue` should print a number, read from /proc/net/tcp: the \
+                 rx_queue of the listener's LISTEN row (hexadecimal there, decimal here). \
+                 It printed {line:?}."
+            ))
+        };
+        if length == expected {
+            return;
+        }
+        if length > expected || start.elapsed() > DEADLINE {
+            server.fail(&format!(
+                "`queue` said {length}, and {why}, so it should say {expected}. Is it the \
+                 rx_queue column (after the colon, not before) of the row whose state is 0A \
+                 (LISTEN) and whose local port is the server's?"
+            ));
+        }
+        // Not there yet: the handshake's last step is still on its way.
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Connects `backlog + 1` clients, which must get in, then one more, which must not.
+#[cfg(target_os = "linux")]
+fn fill(server: &mut Running, addr: SocketAddr, backlog: usize) -> Vec<TcpStream> {
+    let clients: Vec<TcpStream> = (1..=backlog + 1)
+        .map(|which| connect(server, addr, which))
+        .collect();
+    let one_more = backlog + 2;
+    if let Ok(client) = TcpStream::connect_timeout(&addr, LEFT_OUT_AFTER) {
+        drop(client);
+        server.fail(&format!(
+            "With listen({backlog}) and nobody calling accept(), Linux lets {} clients \
+             complete their handshake and ignores the next one's SYN. Yet client #{one_more} \
+             got in too, so the listener's backlog is larger than {backlog}. (std's \
+             TcpListener::bind always asks for 128: create the socket with socket2 and \
+             call listen(BACKLOG) yourself.)",
+            backlog + 1
+        ));
+    }
+    clients
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn listen_2_lets_3_clients_in_and_no_more() {
+    let (mut server, addr) = start(&["127.0.0.1:0", "2"]);
+    let _clients = fill(&mut server, addr, 2);
+    expect_queue(&mut server, 3, "three clients are in and none was accepted");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_default_backlog_is_the_articles_5() {
+    let (mut server, addr) = start(&["127.0.0.1:0"]);
+    expect_queue(&mut server, 0, "no client has connected yet");
+    let _clients = fill(&mut server, addr, 5);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn queue_counts_the_waiting_connections_and_accept_takes_them() {
+    let (mut server, addr) = start(&["127.0.0.1:0", "4"]);
+    let _first = connect(&mut server, addr, 1);
+    let _second = connect(&mut server, addr, 2);
+    expect_queue(
+        &mut server,
+        2,
+        "two clients connected and none was accepted",
+    );
+    say(&mut server, "accept");
+    server.wait_for_line_containing("accepted ", "the answer to `accept`, `accepted PEER`");
+    expect_queue(&mut server, 1, "one of the two clients was accepted");
+}
+
+#[cfg(not(target_os = "linux"))]
+#[test]
+fn queue_is_unknown_where_there_is_no_proc_net_tcp() {
+    let (mut server, _addr) = start(&["127.0.0.1:0"]);
+    say(&mut server, "queue");
+    let line = server.next_line("the answer to `queue`");
+    if line != "accept queue: unknown" {
+        server.fail(&format!(
+            "Only Linux has /proc/net/tcp; elsewhere `queue` should print \
+             `accept queue: unknown`. It printed {line:?}."
+        ));
+    }
+}
+
+#[test]
+fn accept_takes_the_oldest_connection_first() {
+    let (mut server, addr) = start(&["127.0.0.1:0", "3"]);
+    let mut first = connect(&mut server, addr, 1);
+    let second = connect(&mut server, addr, 2);
+    for (which, client) in [(1, &first), (2, &second)] {
+        let me = client.local_addr().expect("the client's address");
+        say(&mut server, "accept");
+        let line = server.next_line("the answer to `accept`, `accepted PEER`");
+        if line != format!("accepted {me}") {
+            server.fail(&format!(
+                "Two clients wait in the queue. `accept` number {which} should take client \
+                 #{which}, the oldest one left, and print `accepted {me}` (the address \
+                 accept() returns). It printed {line:?}."
+            ));
+        }
+    }
+    // The server closed the connection it accepted: the client reads the end.
+    first
+        .set_read_timeout(Some(DEADLINE))
+        .expect("set_read_timeout");
+    let mut byte = [0u8; 1];
+    if !matches!(first.read(&mut byte), Ok(0)) {
+        server.fail(
+            "After `accept`, the server should close the connection (drop it), so the client \
+             reads the end of the stream. Client #1 did not.",
+        );
+    }
+}
+
+#[test]
+fn accept_waits_for_a_client_when_the_queue_is_empty() {
+    let (mut server, addr) = start(&["127.0.0.1:0", "1"]);
+    say(&mut server, "accept");
+    let client = connect(&mut server, addr, 1);
+    let me = client.local_addr().expect("the client's address");
+    let line = server.next_line("`accepted PEER`, once a client came");
+    if line != format!("accepted {me}") {
+        server.fail(&format!(
+            "`accept` with nobody in the queue should wait, like Python's accept(), and \
+             then print `accepted {me}` for the client that came. It printed {line:?}."
+        ));
+    }
+}
+
+#[test]
+fn the_end_of_input_ends_the_server() {
+    let (mut server, _addr) = start(&["127.0.0.1:0"]);
+    server.close_stdin();
+    let finished = server.finish();
+    finished.assert_success();
+}
