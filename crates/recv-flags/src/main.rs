@@ -7,7 +7,8 @@
 //! ignored. This program shows what each common flag does, one part a file:
 //!
 //! 1. MSG_PEEK: look at what has arrived without taking it (peek.rs)
-//! 2. MSG_WAITALL: wait for a full buffer, and when it returns less anyway (waitall.rs)
+//! 2. MSG_WAITALL: wait for a full buffer, and when it returns less anyway (waitall.rs,
+//!    signal.rs)
 //! 3. MSG_DONTWAIT: one call that does not block, on a blocking socket (dontwait.rs)
 //! 4. MSG_TRUNC: a datagram's true length; bytes thrown away on TCP (trunc.rs)
 //! 5. MSG_OOB: TCP's one urgent byte (oob.rs)
@@ -30,6 +31,8 @@ mod nosignal;
 mod oob;
 #[cfg(unix)]
 mod peek;
+#[cfg(unix)]
+mod signal;
 #[cfg(unix)]
 mod trunc;
 #[cfg(unix)]

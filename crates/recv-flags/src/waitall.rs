@@ -37,7 +37,7 @@ pub fn show() -> Result<()> {
 }
 
 /// What MSG_WAITALL cannot promise: the peer closes, the timeout runs out, a signal
-/// comes (the last is not shown here: see the chapter).
+/// comes (that one in signal.rs).
 fn still_less() -> Result<()> {
     // ANCHOR: less
     // The peer sends 3 bytes and closes its side: 3 bytes, then 0 (the end).
@@ -67,8 +67,9 @@ fn still_less() -> Result<()> {
         start.elapsed()
     );
     // ANCHOR_END: less
-    println!("   (a count below 10 is not a whole message: check it, every time)");
     drop(client);
+    crate::signal::show()?;
+    println!("   (a count below 10 is not a whole message: check it, every time)");
     Ok(())
 }
 
