@@ -1,7 +1,8 @@
 //! The `flags` argument of Python's `recv`, `send`, `recvfrom` and `sendto`.
 //!
-//! Run it:  cargo run -p recv-flags         the demo, on loopback, by itself
-//!          cargo run -p recv-flags -- --help
+//! Run it:  cargo run -p recv-flags              the demo, on loopback, by itself
+//!          cargo run -p recv-flags -- PART      one part: peek, waitall, dontwait,
+//!                                               trunc, oob or nosignal
 //!
 //! Both articles write `recv(bufsize[, flag])` and say the flag can usually be
 //! ignored. This program shows what each common flag does, one part a file:
@@ -40,16 +41,25 @@ mod waitall;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: recv-flags [--help]
+const USAGE: &str = "usage: recv-flags [PART | --help]
 
 With no argument, shows each flag of recv and send on loopback: MSG_PEEK,
-MSG_WAITALL, MSG_DONTWAIT, MSG_TRUNC, MSG_OOB and MSG_NOSIGNAL (with SIGPIPE).";
+MSG_WAITALL, MSG_DONTWAIT, MSG_TRUNC, MSG_OOB and MSG_NOSIGNAL (with SIGPIPE).
+PART shows one of them: peek, waitall, dontwait, trunc, oob or nosignal.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         [] => report(demo()),
+        #[cfg(unix)]
+        [part] if PARTS.iter().any(|(name, _)| name == part) => {
+            let show = PARTS
+                .iter()
+                .find(|(name, _)| name == part)
+                .map(|(_, show)| *show);
+            report(show.map_or(Ok(()), |show| show()))
+        }
         ["--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -75,14 +85,20 @@ fn report(result: anyhow::Result<()>) -> ExitCode {
     }
 }
 
+/// The parts, by the name that runs one alone, in the demo's order.
+#[cfg(unix)]
+const PARTS: [(&str, fn() -> anyhow::Result<()>); 6] = [
+    ("peek", peek::show),
+    ("waitall", waitall::show),
+    ("dontwait", dontwait::show),
+    ("trunc", trunc::show),
+    ("oob", oob::show),
+    ("nosignal", nosignal::show),
+];
+
 #[cfg(unix)]
 fn demo() -> anyhow::Result<()> {
-    peek::show()?;
-    waitall::show()?;
-    dontwait::show()?;
-    trunc::show()?;
-    oob::show()?;
-    nosignal::show()
+    PARTS.iter().try_for_each(|(_, show)| show())
 }
 
 #[cfg(not(unix))]
