@@ -28,8 +28,12 @@ struct Server {
 }
 
 fn start() -> Server {
+    start_on("127.0.0.1:0")
+}
+
+fn start_on(addr: &str) -> Server {
     let program: Program = program_under_test!(CHAPTER);
-    let (mut running, tcp) = program.start_server(&["127.0.0.1:0"]);
+    let (mut running, tcp) = program.start_server(&[addr]);
     let line = running.next_line("its second line, `udp on ADDR`");
     let udp = match line
         .strip_prefix("udp on ")
@@ -327,5 +331,43 @@ fn each_datagram_is_one_record_or_not() {
                 text(&reply)
             ));
         }
+    }
+}
+
+#[test]
+fn serves_ipv6_loopback_too() {
+    let mut server = start_on("[::1]:0");
+    if server.udp.ip() != server.tcp.ip() {
+        let (tcp, udp) = (server.tcp, server.udp);
+        server.running.fail(&format!(
+            "Started on [::1]:0, the server listens for TCP on {tcp} but for UDP on {udp}: \
+             bind the UDP socket to the same IP as the TCP one, with port 0."
+        ));
+    }
+    let mut conn = connect(server.tcp);
+    server.send(&mut conn, b"over ipv6, too!!");
+    let reply = server.read_exactly(&mut conn, 16, "a record over [::1]");
+    if reply != b"OVER IPV6, TOO!!" {
+        server.running.fail(&format!(
+            "Expected b\"OVER IPV6, TOO!!\", got {}.",
+            text(&reply)
+        ));
+    }
+    let sk = UdpSocket::bind("[::1]:0").expect("bind [::1]:0");
+    sk.set_read_timeout(Some(DEADLINE))
+        .expect("set_read_timeout");
+    sk.send_to(b"datagram on ipv6", server.udp)
+        .expect("sendto [::1]");
+    let mut buf = [0u8; 1024];
+    match sk.recv_from(&mut buf) {
+        Ok((n, _)) if &buf[..n] == b"DATAGRAM ON IPV6" => {}
+        Ok((n, _)) => server.running.fail(&format!(
+            "A datagram of 16 bytes over [::1] should come back upper-cased; got {}.",
+            text(&buf[..n])
+        )),
+        Err(e) => server.running.fail(&format!(
+            "No reply to a datagram sent to {} ({e}).",
+            server.udp
+        )),
     }
 }
