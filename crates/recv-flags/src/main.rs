@@ -85,9 +85,13 @@ fn report(result: anyhow::Result<()>) -> ExitCode {
     }
 }
 
-/// The parts, by the name that runs one alone, in the demo's order.
+/// A part of the demo: the name that runs it alone, and the function that shows it.
 #[cfg(unix)]
-const PARTS: [(&str, fn() -> anyhow::Result<()>); 6] = [
+type Part = (&'static str, fn() -> anyhow::Result<()>);
+
+/// The parts, in the demo's order.
+#[cfg(unix)]
+const PARTS: [Part; 6] = [
     ("peek", peek::show),
     ("waitall", waitall::show),
     ("dontwait", dontwait::show),
