@@ -21,6 +21,8 @@
 //! `recv_with_flags`, `recv_from_with_flags`, `send_with_flags`, `send_to_with_flags`.
 
 #[cfg(unix)]
+mod cpu_time;
+#[cfg(unix)]
 mod dontwait;
 #[cfg(unix)]
 mod flags;

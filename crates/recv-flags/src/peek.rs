@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
+use crate::cpu_time;
 use crate::flags::{self, MSG_PEEK, MSG_WAITALL};
 use crate::loopback::{bytes, tcp_pair};
 
@@ -114,12 +115,12 @@ fn a_peek_loop_spins() -> Result<()> {
     // time, so this loop burns the CPU until the rest arrive.
     let mut first = [0u8; 4];
     let mut calls = 0u64;
-    let start = Instant::now();
+    let (start, cpu) = (Instant::now(), cpu_time::this_thread());
     while flags::recv(&server, &mut first, MSG_PEEK).context("recv(MSG_PEEK) failed")? < 4 {
         calls += 1;
     }
     // ANCHOR_END: spin
-    let waited = start.elapsed();
+    let (waited, busy) = (start.elapsed(), cpu_time::this_thread() - cpu);
     late.join()
         .map_err(|_| anyhow::anyhow!("the sending thread panicked"))?
         .context("send of the rest failed")?;
@@ -129,7 +130,8 @@ fn a_peek_loop_spins() -> Result<()> {
         "fewer than 1000"
     };
     println!(
-        "   a loop of peeks for 4 bytes, when 2 had come, called recv {many} times in {waited:.1?}"
+        "   a loop of peeks for 4 bytes, when 2 had come, called recv {many} times in {waited:.1?},\n   \
+         and used {busy:.1?} of CPU"
     );
 
     // The fix: MSG_PEEK | MSG_WAITALL sleeps until 4 bytes are there (Linux, TCP).
@@ -140,12 +142,13 @@ fn a_peek_loop_spins() -> Result<()> {
         thread::sleep(Duration::from_millis(100));
         (&client).write_all(b"T / HTTP/1.0\r\n\r\n")
     });
-    let start = Instant::now();
+    let (start, cpu) = (Instant::now(), cpu_time::this_thread());
     let n = flags::recv(&server, &mut first, MSG_PEEK | MSG_WAITALL)
         .context("recv(MSG_PEEK | MSG_WAITALL) failed")?;
+    let (waited, busy) = (start.elapsed(), cpu_time::this_thread() - cpu);
     println!(
-        "   one recv(4, MSG_PEEK | MSG_WAITALL) slept {:.1?} and returned {n} bytes {}",
-        start.elapsed(),
+        "   one recv(4, MSG_PEEK | MSG_WAITALL) slept {waited:.1?}, used {busy:.1?} of CPU, \
+         and returned {n} bytes {}",
         bytes(&first[..n])
     );
     late.join()

@@ -227,13 +227,15 @@ fn an_http_client_is_recognised_when_get_comes_in_pieces() {
     }
 }
 
-/// CPU time the process has used, user and system, in clock ticks (1/100 s).
-fn cpu_ticks(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let after_name = &stat[stat.rfind(')')? + 2..];
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    // Fields 14 and 15 of the line (utime, stime) are 11 and 12 after the name.
-    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+/// CPU time all the threads of process `pid` have used so far, from the first field
+/// of each thread's /proc/PID/task/TID/schedstat (nanoseconds on a CPU).
+fn cpu_time(pid: u32) -> Option<Duration> {
+    let mut total = 0u64;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).ok()? {
+        let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
+        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(Duration::from_nanos(total))
 }
 
 #[test]
@@ -242,14 +244,16 @@ fn waiting_for_the_first_bytes_does_not_spin() {
     let pid = server.running.id();
     let mut conn = connect(server.tcp);
     server.send(&mut conn, b"G");
-    let before = cpu_ticks(pid).expect("reading /proc/PID/stat");
-    thread::sleep(Duration::from_millis(400));
-    let after = cpu_ticks(pid).expect("reading /proc/PID/stat");
-    let used_ms = (after - before) * 10;
-    if used_ms > 30 {
+    let before = cpu_time(pid).expect("reading /proc/PID/task/*/schedstat");
+    thread::sleep(Duration::from_millis(500));
+    let after = cpu_time(pid).expect("reading /proc/PID/task/*/schedstat");
+    let used = after.saturating_sub(before);
+    // Asleep in recv, a server uses microseconds. A spinning one uses all the CPU it
+    // can get: even on a machine busy enough to give it a tenth of a core, 50 ms.
+    if used > Duration::from_millis(10) {
         server.running.fail(&format!(
-            "While the server waited 400 ms for the client's next bytes (it had sent \
-             only b\"G\"), it used {used_ms} ms of CPU time. A server waiting for data \
+            "While the server waited 500 ms for the client's next bytes (it had sent \
+             only b\"G\"), it used {used:.1?} of CPU time. A server waiting for data \
              should sleep in recv. A loop of peeks spins: each MSG_PEEK returns the \
              same 1 byte at once. Ask one recv to wait: MSG_PEEK | MSG_WAITALL."
         ));
