@@ -43,3 +43,14 @@ for first in (False, True):
         print('old server %-13s new server %-13s %s' % (
             'with option,' if first else 'without,',
             'with option:' if second else 'without:', result))
+
+# And a port with a server still listening on it: the option does not share it.
+first = listener(True)
+first.bind(('127.0.0.1', 0))
+first.listen(5)
+second = listener(True)
+try:
+    second.bind(first.getsockname())
+    print('a second listener, both with the option: bind succeeds')
+except OSError as e:
+    print('a second listener, both with the option: bind fails: %s' % e)
