@@ -2,7 +2,7 @@
 //!
 //! The article's client waits in recv() for as long as the server takes, and a
 //! server that never answers keeps it waiting for ever. Yours gives up after MILLIS
-//! milliseconds (book: "Timeouts"):
+//! milliseconds (book: "Timeouts: settimeout"):
 //!
 //! 1. Arguments `[ADDR [MILLIS [MESSAGE]]]` (the parsing is given): the server,
 //!    127.0.0.1:9999 by default; how long to wait, 2000 ms by default; what to
