@@ -3,8 +3,6 @@
 
 use std::io::{self, BufRead, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
 
@@ -29,9 +27,7 @@ pub fn talk(addr: SocketAddr, ending: Ending, delay: Option<Duration>) -> Result
     // What arrives is printed by a thread of its own, so a reply shows up while you
     // are still typing.
     let reading = stream.try_clone().context("cloning the socket")?;
-    let resetting = Arc::new(AtomicBool::new(false));
-    let quiet = Arc::clone(&resetting);
-    let printer = thread::spawn(move || print_all(reading, addr, &quiet));
+    let printer = thread::spawn(move || print_all(reading, addr));
 
     send_input(&stream, addr, delay)?;
     match ending {
@@ -40,7 +36,9 @@ pub fn talk(addr: SocketAddr, ending: Ending, delay: Option<Duration>) -> Result
                 .shutdown(Shutdown::Write)
                 .with_context(|| format!("shutdown(SHUT_WR) to {addr} failed"))?;
             eprintln!("peer: end of input: sent a FIN (shutdown SHUT_WR); waiting for {addr}");
-            printer.join().unwrap_or(Ok(()))
+            printer.join().unwrap_or(Ok(()))?;
+            eprintln!("peer: {addr} closed the connection");
+            Ok(())
         }
         Ending::Reset => {
             // SO_LINGER with a time of 0: close() resets the connection. The printer
@@ -49,7 +47,6 @@ pub fn talk(addr: SocketAddr, ending: Ending, delay: Option<Duration>) -> Result
             SockRef::from(&stream)
                 .set_linger(Some(Duration::ZERO))
                 .context("setsockopt(SO_LINGER, 0) failed")?;
-            resetting.store(true, Ordering::SeqCst);
             let _ = stream.shutdown(Shutdown::Read);
             let _ = printer.join();
             drop(stream);
@@ -87,8 +84,8 @@ fn send_input(mut stream: &TcpStream, addr: SocketAddr, delay: Option<Duration>)
     }
 }
 
-/// Copies what arrives to stdout until the peer closes; says how it ended.
-fn print_all(mut stream: TcpStream, addr: SocketAddr, resetting: &AtomicBool) -> Result<()> {
+/// Copies what arrives to stdout until the peer closes (or resets).
+fn print_all(mut stream: TcpStream, addr: SocketAddr) -> Result<()> {
     let mut buffer = [0u8; 4096];
     let stdout = io::stdout();
     loop {
@@ -99,9 +96,6 @@ fn print_all(mut stream: TcpStream, addr: SocketAddr, resetting: &AtomicBool) ->
             }
         };
         if n == 0 {
-            if !resetting.load(Ordering::SeqCst) {
-                eprintln!("peer: {addr} closed the connection");
-            }
             return Ok(());
         }
         let mut out = stdout.lock();

@@ -15,7 +15,8 @@
 //!    gets a line on stderr; the server goes on with the next one.
 //!
 //! Grade it:  cd exercises/08-peer-sock-names && cargo test
-//! Try it:    cargo run -p exercise-peer-sock-names, then `nc 127.0.0.1 9999`
+//! Try it:    cargo run -p exercise-peer-sock-names, then
+//!            `cargo run -q -p peer -- connect` (or `nc 127.0.0.1 9999`)
 //! Stuck?     read hint.md next to this file.
 
 // A stub compiles but does nothing yet: these allows keep the compiler quiet about

@@ -18,7 +18,8 @@
 //!
 //! Grade it:  cd exercises/09-timeouts && cargo test
 //! Try it:    cargo run -p exercise-timeouts -- 127.0.0.1:9999 500 hi
-//!            with basic-server running (it replies), or with `nc -l 9999` (silent)
+//!            with basic-server running (it replies), or with
+//!            `cargo run -q -p peer -- listen` (silent; or `nc -l 127.0.0.1 9999`)
 //! Stuck?     read hint.md next to this file.
 
 // A stub compiles but does nothing yet: these allows keep the compiler quiet about
