@@ -32,12 +32,25 @@ pub fn talk(addr: SocketAddr, ending: Ending, delay: Option<Duration>) -> Result
     send_input(&stream, addr, delay)?;
     match ending {
         Ending::Close => {
-            stream
-                .shutdown(Shutdown::Write)
-                .with_context(|| format!("shutdown(SHUT_WR) to {addr} failed"))?;
-            eprintln!("peer: end of input: sent a FIN (shutdown SHUT_WR); waiting for {addr}");
+            let shut = stream.shutdown(Shutdown::Write);
+            if shut.is_ok() {
+                eprintln!("peer: end of input: sent a FIN (shutdown SHUT_WR); waiting for {addr}");
+            }
+            // A connection the server reset fails shutdown() with ENOTCONN; the
+            // printer's recv has the better message, ECONNRESET, so it comes first.
             printer.join().unwrap_or(Ok(()))?;
-            eprintln!("peer: {addr} closed the connection");
+            match shut {
+                Ok(()) => eprintln!("peer: {addr} closed the connection"),
+                // ENOTCONN: the connection is gone already. The server closed it
+                // (the printer read its FIN) and answered what came after with RST.
+                Err(error) if error.kind() == io::ErrorKind::NotConnected => eprintln!(
+                    "peer: {addr} closed the connection, and reset it when more data came"
+                ),
+                Err(error) => {
+                    return Err(error)
+                        .with_context(|| format!("shutdown(SHUT_WR) to {addr} failed"));
+                }
+            }
             Ok(())
         }
         Ending::Reset => {
