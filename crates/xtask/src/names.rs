@@ -64,9 +64,9 @@ pub fn problems(root: &Path) -> Result<Vec<String>> {
             .unwrap_or(&path)
             .display()
             .to_string();
-        let readme = shown == "README.md";
+        let lists_chapters = shown == "README.md" || shown == "book/src/introduction.md";
         for (line_number, line) in text.lines().enumerate() {
-            for problem in line_problems(line, readme, &titles) {
+            for problem in line_problems(line, lists_chapters, &titles) {
                 problems.push(format!("{shown}:{}: {problem}", line_number + 1));
             }
         }
@@ -115,9 +115,10 @@ fn chapter_file<'t>(target: &str, titles: &'t [(String, String)]) -> Option<&'t 
         .map(|(title, _)| title.as_str())
 }
 
-/// Names of chapters on one line that are not the chapter's name. `readme`: the line
-/// is the README's, whose table rows (`| [NAME](book/src/file.md) |`) name chapters.
-fn line_problems(line: &str, readme: bool, titles: &[(String, String)]) -> Vec<String> {
+/// Names of chapters on one line that are not the chapter's name. `lists_chapters`:
+/// the file's tables list chapters by name (the README's path, the introduction's
+/// exercises); elsewhere a table may link a chapter with a short word ("blocking").
+fn line_problems(line: &str, lists_chapters: bool, titles: &[(String, String)]) -> Vec<String> {
     let mut problems = Vec::new();
     // [NAME](file.md) after the word "chapter", or first in a README table row.
     let mut from = 0;
@@ -131,8 +132,14 @@ fn line_problems(line: &str, readme: bool, titles: &[(String, String)]) -> Vec<S
         };
         let name = &line[open + 1..close];
         let before = line[..open].trim_end().to_lowercase();
-        let names_a_chapter = before.ends_with("chapter")
-            || (readme && line.trim_start().starts_with("| [") && before == "|");
+        let after = line[end + 1..].trim_start();
+        // A table cell that is nothing but links to chapters (the README's path,
+        // the introduction's list of exercises) names them.
+        let whole_cell = lists_chapters
+            && line.trim_start().starts_with('|')
+            && (before.ends_with('|') || before.ends_with(','))
+            && (after.starts_with('|') || after.starts_with(','));
+        let names_a_chapter = before.ends_with("chapter") || whole_cell;
         if !names_a_chapter || name.contains('[') {
             continue;
         }
@@ -223,6 +230,7 @@ mod tests {
         for line in [
             "Read first: the book's chapter [Timeouts](../../book/src/timeouts.md).",
             "| [Timeouts](book/src/timeouts.md) | `timeouts` | `09-timeouts` |",
+            "| `exercises/09-timeouts` | a client | [Timeouts](timeouts.md) |",
             "const CHAPTER: &str = \"the book's chapter \\\"Timeouts\\\" (book/src/timeouts.md)",
             "//! (book: \"Timeouts\")",
             "See the chapter \"UDP\".",
