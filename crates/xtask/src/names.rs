@@ -65,10 +65,18 @@ pub fn problems(root: &Path) -> Result<Vec<String>> {
             .display()
             .to_string();
         let lists_chapters = shown == "README.md" || shown == "book/src/introduction.md";
+        let mut previous = "";
         for (line_number, line) in text.lines().enumerate() {
-            for problem in line_problems(line, lists_chapters, &titles) {
+            // "the book's chapter" at the end of one line, its [NAME](…) on the next.
+            let line_with_context = if previous.trim_end().ends_with("chapter") {
+                format!("chapter {line}")
+            } else {
+                line.to_string()
+            };
+            for problem in line_problems(&line_with_context, lists_chapters, &titles) {
                 problems.push(format!("{shown}:{}: {problem}", line_number + 1));
             }
+            previous = line;
         }
     }
     Ok(problems)
