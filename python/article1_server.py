@@ -4,7 +4,9 @@
 Run:  python3 python/article1_server.py [PORT]      (PORT defaults to 9999)
 
 Two additions to the article's program, so tests can run it on a free port: the
-optional PORT argument, and a first line `listening on 127.0.0.1:PORT`.
+optional PORT argument, and a first line `listening on 127.0.0.1:PORT` (printed once
+the socket listens, so the article's `sk.bind......` comes after it). Every other
+line is the article's.
 """
 import socket
 import sys
@@ -15,8 +17,11 @@ sk = socket.socket()                      # AF_INET, SOCK_STREAM, proto 0
 sk.bind(('127.0.0.1', port))
 sk.listen(5)
 print('listening on %s:%d' % sk.getsockname(), flush=True)
+print('sk.bind......')                    # the article prints these two lines
+print('sk.listen......')                  # after bind and after listen
 
 conn, addr = sk.accept()
+print('conn:', conn)
 print('addr:', addr)
 read_data = conn.recv(1024)               # one recv: whatever has arrived
 print('read_data', read_data)

@@ -2,7 +2,7 @@
 //!
 //! Run it:  cargo run -p blocking-toggle          (the demo brings its own client)
 //!     or:  cargo run -p blocking-toggle ADDR     (it listens on ADDR and waits for a
-//!                                                 real client, such as `nc`)
+//!                                                 real client, such as `peer`)
 //!
 //! A new socket is blocking: accept() and recv() wait until they have something to
 //! return. `sk.setblocking(False)`, in Rust `set_nonblocking(true)`, makes them
@@ -211,9 +211,7 @@ impl Peer {
             Peer::Thread { .. } => self.step(Step::Connect, true),
             Peer::Real { addr } => {
                 println!(
-                    "now connect a client, for example: nc {} {}",
-                    addr.ip(),
-                    addr.port()
+                    "now connect a client, for example: cargo run -q -p peer -- connect {addr}"
                 );
                 Ok(())
             }

@@ -71,7 +71,7 @@ fn the_demo_shows_would_block_then_success_then_a_wait() {
 fn with_an_address_it_waits_for_a_real_client() {
     let (mut server, addr) = program().start_server(&["127.0.0.1:0"]);
     server.wait_for_line_containing("WouldBlock", "accept() saying WouldBlock");
-    server.wait_for_line_containing("nc 127.0.0.1", "how to connect a client");
+    server.wait_for_line_containing("peer -- connect 127.0.0.1", "how to connect a client");
 
     let mut client = connect(addr);
     let me = client.local_addr().unwrap().to_string();
@@ -93,7 +93,7 @@ fn with_an_address_it_waits_for_a_real_client() {
 #[test]
 fn a_client_that_leaves_ends_the_demo_cleanly() {
     let (mut server, addr) = program().start_server(&["127.0.0.1:0"]);
-    server.wait_for_line_containing("nc 127.0.0.1", "how to connect a client");
+    server.wait_for_line_containing("peer -- connect 127.0.0.1", "how to connect a client");
     let client = connect(addr);
     let me = client.local_addr().unwrap().to_string();
     server.wait_for_line_containing(&format!("connection from {me}"), "the accept");

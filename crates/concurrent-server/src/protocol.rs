@@ -141,7 +141,7 @@ impl fmt::Display for Ending {
 // ANCHOR_END: ending
 
 /// Whether a read or write failed because its timeout ran out: WouldBlock on Unix
-/// (EAGAIN), TimedOut on Windows (WSAETIMEDOUT). See the chapter "Timeouts".
+/// (EAGAIN), TimedOut on Windows (WSAETIMEDOUT). See the chapter "Timeouts: settimeout".
 pub fn is_timeout(error: &io::Error) -> bool {
     matches!(
         error.kind(),

@@ -14,8 +14,8 @@
 //! listener's row in /proc/net/tcp; elsewhere it says that it cannot.
 //!
 //! With ADDR it is a server that listens with BACKLOG (5, the articles' value, when
-//! not given) and never calls accept(): connect to it (`nc 127.0.0.1 9999`, or
-//! `cargo run -p basic-client`) from other terminals and watch it report its
+//! not given) and never calls accept(): connect to it (`cargo run -q -p peer -- connect`,
+//! or `cargo run -p basic-client`) from other terminals and watch it report its
 //! queue. Ctrl-C stops it.
 
 use std::io::ErrorKind;

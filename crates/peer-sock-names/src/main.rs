@@ -4,7 +4,7 @@
 //! Run it:  cargo run -p peer-sock-names          (a client and a server of its own,
 //!                                                 over IPv4, then over IPv6)
 //!     or:  cargo run -p peer-sock-names ADDR     (it listens on ADDR and shows how
-//!                                                 it sees one real client, such as `nc`)
+//!                                                 it sees one real client, such as `peer`)
 //!
 //! A TCP connection has two ends, each an (address, port) pair. `getsockname()`
 //! (Rust: `local_addr()`) asks the kernel for this socket's own end;
@@ -126,11 +126,7 @@ fn show_a_real_client(addr: SocketAddr) -> Result<()> {
     let listener = TcpListener::bind(addr).with_context(|| format!("bind({addr}) failed"))?;
     let bound = listener.local_addr().context("getsockname() failed")?;
     println!("listening on {bound}");
-    println!(
-        "connect a client, for example: nc {} {}",
-        bound.ip(),
-        bound.port()
-    );
+    println!("connect a client, for example: cargo run -q -p peer -- connect {bound}");
     let (conn, _) = listener
         .accept()
         .with_context(|| format!("accept() on {bound} failed"))?;

@@ -69,7 +69,7 @@ fn the_demo_shows_each_end_from_both_sides() {
 #[test]
 fn with_an_address_it_shows_a_real_client() {
     let (mut server, addr) = program().start_server(&["127.0.0.1:0"]);
-    server.wait_for_line_containing("nc 127.0.0.1", "how to connect a client");
+    server.wait_for_line_containing("peer -- connect 127.0.0.1", "how to connect a client");
     let client = connect(addr);
     let me = client.local_addr().unwrap();
     let run = server.finish();

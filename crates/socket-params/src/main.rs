@@ -61,22 +61,34 @@ fn main() -> Result<()> {
     message_edges()
 }
 
+/// The protocol part 1 asks for: None is proto 0, the family's default for the type.
+/// (*Break it on purpose* in the chapter sets it to `Some(Protocol::UDP)`.)
+const PROTO: Option<Protocol> = None;
+
 /// Part 1: the table of `socket(family, type, 0)`.
 fn every_family_and_type() {
-    println!("1. socket(family, type, 0): proto 0 asks the kernel to choose the protocol");
+    match PROTO {
+        None => {
+            println!("1. socket(family, type, 0): proto 0 asks the kernel to choose the protocol")
+        }
+        Some(protocol) => println!(
+            "1. socket(family, type, {}): every family and type asked for this protocol",
+            i32::from(protocol)
+        ),
+    }
     println!("   {:<9} {:<15} result", "family", "type");
     for (family_name, family) in FAMILIES {
         for (type_name, kind) in types() {
             // ANCHOR: try_one
-            // socket.socket(family, type, 0): None is proto 0, "you choose".
-            let outcome = Socket::new(family, kind, None);
+            // socket.socket(family, type, 0): PROTO is None, proto 0, "you choose".
+            let outcome = Socket::new(family, kind, PROTO);
             // ANCHOR_END: try_one
             print!("   {family_name:<9} {type_name:<15} ");
             match outcome {
                 Ok(socket) => println!("{}", describe_created(&socket, family, kind)),
                 Err(error) => {
                     println!("failed   {}", describe_error(&error));
-                    if let Some(why) = why_refused(&error, family, type_name) {
+                    if let Some(why) = why_refused(&error, family, type_name, PROTO) {
                         println!("   {:<25} ({why})", "");
                     }
                 }
@@ -185,12 +197,23 @@ fn describe_error(error: &io::Error) -> String {
 
 // ANCHOR: why
 /// Why the kernel refused, for the refusals this table meets. Keyed on the error's
-/// name, so the reason printed is always the one the kernel gave.
-fn why_refused(error: &io::Error, family: Domain, type_name: &str) -> Option<&'static str> {
+/// name, so the reason printed is always the one the kernel gave. `asked` is the
+/// protocol the call named (None: proto 0).
+fn why_refused(
+    error: &io::Error,
+    family: Domain,
+    type_name: &str,
+    asked: Option<Protocol>,
+) -> Option<&'static str> {
     let name = errno_name(error.raw_os_error()?)?;
     // Windows' names are the same with WSA in front: WSAESOCKTNOSUPPORT.
     let name = name.strip_prefix("WSA").unwrap_or(&name);
     let over_ip = family != Domain::UNIX;
+    if asked.is_some() && matches!(name, "EPROTONOSUPPORT" | "EPROTOTYPE") {
+        // A protocol was named, and the family has no protocol of that number for
+        // this type (it may well offer the type with another one).
+        return Some("the family has no such protocol for this type");
+    }
     Some(match (name, type_name) {
         ("EPROTONOSUPPORT", "SOCK_RAW") => "a raw socket has no default protocol: see part 2",
         ("ESOCKTNOSUPPORT" | "EPROTONOSUPPORT", "SOCK_RDM") => {
@@ -228,7 +251,7 @@ fn raw_with_a_protocol() {
             ),
             Err(error) => {
                 println!("   {call:<42} failed   {}", describe_error(&error));
-                if let Some(why) = why_refused(&error, family, "SOCK_RAW") {
+                if let Some(why) = why_refused(&error, family, "SOCK_RAW", Some(protocol)) {
                     println!("   {:<42} ({why})", "");
                 }
             }

@@ -10,8 +10,9 @@ use anyhow::{Context, Result, bail};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:8088";
 
-/// The greeting: "Hello, server! I am a client written in Rust." (Traditional Chinese).
-const GREETING: &str = "你好，伺服器！我是用 Rust 寫的客戶端。";
+/// The article's greeting, word for word: "Hello, Linux公社 www.linuxidc.com server!"
+/// (Traditional Chinese; the article's comma and `!` are ASCII).
+const GREETING: &str = "你好,Linux公社www.linuxidc.com伺服器!";
 
 fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);

@@ -70,7 +70,7 @@ fn talks_to_the_articles_python_server() {
         .run(&[&addr.to_string(), "你好，Python！"], "")
         .assert_success()
         .assert_stdout(
-            predicate::str::contains("這是 Python 伺服器"),
+            predicate::str::contains("已收到您的資訊"),
             "the Python server's reply",
         );
     server.finish().assert_success().assert_stdout(

@@ -13,8 +13,9 @@ use anyhow::{Context, Result};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:8088";
 
-/// The reply: "Hello, client! The server got your message." (Traditional Chinese).
-const REPLY: &str = "你好，客戶端！伺服器收到你的訊息了。";
+/// The article's reply, word for word: "Hello, Linux公社 www.linuxidc.com client, your
+/// message has arrived!" (Traditional Chinese; the article's comma and `!` are ASCII).
+const REPLY: &str = "你好,Linux公社www.linuxidc.com客戶端,已收到您的資訊!";
 
 fn main() -> Result<()> {
     let addr = address_from_args()?;

@@ -65,11 +65,11 @@ fn the_articles_python_client_talks_to_it() {
         .run(&[&script, &addr.port().to_string()], "")
         .assert_success()
         .assert_stdout(
-            predicate::str::contains("你好，客戶端"),
+            predicate::str::contains("客戶端,已收到您的資訊!"),
             "the Python client prints the reply",
         );
     server.finish().assert_success().assert_stdout(
-        predicate::str::contains("這是 Python 客戶端"),
+        predicate::str::contains("www.linuxidc.com伺服器!"),
         "the Rust server prints the Python client's greeting",
     );
 }

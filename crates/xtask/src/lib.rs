@@ -3,6 +3,7 @@
 pub mod book;
 pub mod checks;
 pub mod mask;
+pub mod names;
 pub mod output;
 
 /// The list of exercises lives in the `course` crate, which the learner's tool and

@@ -4,8 +4,9 @@
 //!                                 `// TODO` marks), tests, hint and solution; the
 //!                                 untouched stub fails every test and the solution
 //!                                 passes every test of the same file
-//!   cargo xtask check-book        every lesson crate is included in a chapter, and
-//!                                 every {{#include}} resolves
+//!   cargo xtask check-book        every lesson crate is included in a chapter,
+//!                                 every {{#include}} resolves, and every chapter is
+//!                                 called by its SUMMARY.md name everywhere
 //!   cargo xtask book-output [--update] [CHAPTER...]
 //!                                 every "what you will see" block marked with
 //!                                 `<!-- output: COMMAND -->` is what COMMAND prints
@@ -14,7 +15,7 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use xtask::{book, checks, exercises, output};
+use xtask::{book, checks, exercises, names, output};
 
 fn main() -> ExitCode {
     let command = std::env::args().nth(1).unwrap_or_default();
@@ -63,12 +64,16 @@ fn check_exercises() -> Result<bool> {
 
 fn check_book() -> Result<bool> {
     let root = exercises::find_root(&std::env::current_dir()?)?;
-    let problems = book::problems(&root)?;
+    let mut problems = book::problems(&root)?;
+    problems.extend(names::problems(&root)?);
     for problem in &problems {
         println!("PROBLEM: {problem}");
     }
     if problems.is_empty() {
-        println!("every lesson crate is in the book, and every include resolves");
+        println!(
+            "every lesson crate is in the book, every include resolves, and every chapter \
+             has one name (SUMMARY.md's)"
+        );
     }
     Ok(problems.is_empty())
 }

@@ -30,8 +30,9 @@
 //! No thread per client and no async runtime: one thread, non-blocking calls.
 //!
 //! Grade it:  cd exercises/06-blocking-toggle && cargo test
-//! Try it:    cargo run -p exercise-blocking-toggle, then `nc 127.0.0.1 9999` in
-//!            two or three other terminals at once
+//! Try it:    cargo run -p exercise-blocking-toggle, then
+//!            `cargo run -q -p peer -- connect` (or `nc 127.0.0.1 9999`) in two or
+//!            three other terminals at once
 //! Stuck?     read hint.md next to this file.
 
 // A stub compiles but does nothing yet: these allows keep the compiler quiet about

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use test_support::{DEADLINE, Program, Running, connect, program_under_test, read_until_closed};
 
-const CHAPTER: &str = "the book's chapter \"Blocking and non-blocking sockets\" \
+const CHAPTER: &str = "the book's chapter \"Blocking or not: setblocking\" \
     (book/src/blocking-toggle.md), and exercises/06-blocking-toggle/hint.md";
 
 fn program() -> Program {

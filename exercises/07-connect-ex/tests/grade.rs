@@ -13,7 +13,7 @@ use test_support::{
     ClosedPort, Finished, Program, closed_port, loopback_listener, program_under_test,
 };
 
-const CHAPTER: &str = "the book's chapter \"connect_ex and error numbers\" \
+const CHAPTER: &str = "the book's chapter \"connect_ex and error codes\" \
     (book/src/connect-ex.md), and exercises/07-connect-ex/hint.md";
 
 /// The exit status that means "at least one port is closed".

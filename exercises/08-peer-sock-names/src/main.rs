@@ -1,8 +1,8 @@
 //! Exercise 08: a server that tells each client who it is.
 //!
 //! Every connection has two ends, and each side can ask the kernel about both
-//! (book: "Both ends of a connection"). Your server asks about the client's end and
-//! tells the client what it found:
+//! (book: "Who is at each end: getpeername and getsockname"). Your server asks
+//! about the client's end and tells the client what it found:
 //!
 //! 1. Bind ADDR (the first argument; 127.0.0.1:9999 when there is none) and print
 //!    `listening on ADDR` with the address really bound. IPv6 works the same:
@@ -15,7 +15,8 @@
 //!    gets a line on stderr; the server goes on with the next one.
 //!
 //! Grade it:  cd exercises/08-peer-sock-names && cargo test
-//! Try it:    cargo run -p exercise-peer-sock-names, then `nc 127.0.0.1 9999`
+//! Try it:    cargo run -p exercise-peer-sock-names, then
+//!            `cargo run -q -p peer -- connect` (or `nc 127.0.0.1 9999`)
 //! Stuck?     read hint.md next to this file.
 
 // A stub compiles but does nothing yet: these allows keep the compiler quiet about

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use test_support::{DEADLINE, Program, Running, connect, program_under_test, read_until_closed};
 
-const CHAPTER: &str = "the book's chapter \"Both ends of a connection\" \
+const CHAPTER: &str = "the book's chapter \"Who is at each end: getpeername and getsockname\" \
     (book/src/peer-sock-names.md), and exercises/08-peer-sock-names/hint.md";
 
 fn start(addr: &str) -> (Running, SocketAddr) {

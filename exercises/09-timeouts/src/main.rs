@@ -2,7 +2,7 @@
 //!
 //! The article's client waits in recv() for as long as the server takes, and a
 //! server that never answers keeps it waiting for ever. Yours gives up after MILLIS
-//! milliseconds (book: "Timeouts"):
+//! milliseconds (book: "Timeouts: settimeout"):
 //!
 //! 1. Arguments `[ADDR [MILLIS [MESSAGE]]]` (the parsing is given): the server,
 //!    127.0.0.1:9999 by default; how long to wait, 2000 ms by default; what to
@@ -18,7 +18,8 @@
 //!
 //! Grade it:  cd exercises/09-timeouts && cargo test
 //! Try it:    cargo run -p exercise-timeouts -- 127.0.0.1:9999 500 hi
-//!            with basic-server running (it replies), or with `nc -l 9999` (silent)
+//!            with basic-server running (it replies), or with
+//!            `cargo run -q -p peer -- listen` (silent; or `nc -l 127.0.0.1 9999`)
 //! Stuck?     read hint.md next to this file.
 
 // A stub compiles but does nothing yet: these allows keep the compiler quiet about

@@ -15,7 +15,7 @@ use test_support::{
     read_until_closed,
 };
 
-const CHAPTER: &str = "the book's chapter \"Timeouts\" (book/src/timeouts.md), and \
+const CHAPTER: &str = "the book's chapter \"Timeouts: settimeout\" (book/src/timeouts.md), and \
     exercises/09-timeouts/hint.md";
 
 /// The exit status that means "no reply in time".

@@ -15,7 +15,8 @@
 //!
 //! Grade it:  cd exercises/10-send-sendall && cargo test
 //! Try it:    cargo run -p exercise-send-sendall -- 127.0.0.1:9999 100000000
-//!            with `nc -l 127.0.0.1 9999 > /dev/null` as the server; press Ctrl-Z
+//!            with `cargo run -q -p peer -- sink` as the server (or
+//!            `nc -l 127.0.0.1 9999 > /dev/null`); press Ctrl-Z
 //!            in the client's terminal during the upload, then type `fg`.
 //! Stuck?     read hint.md next to this file.
 

@@ -19,7 +19,8 @@
 //!
 //! Grade it:  cd exercises/13-listen-backlog && cargo test
 //! Try it:    cargo run -p exercise-listen-backlog -- 127.0.0.1:9999 2
-//!            then connect from other terminals (`nc 127.0.0.1 9999`) and type
+//!            then connect from other terminals (`cargo run -q -p peer -- connect`,
+//!            or `nc 127.0.0.1 9999`) and type
 //!            `queue` and `accept` into this one.
 //! Stuck?     read hint.md next to this file.
 

@@ -17,8 +17,9 @@
 //! `serve_client` and the protocol are given and need no change.
 //!
 //! Grade it:  cd exercises/16-concurrent-server && cargo test
-//! Try it:    cargo run -p exercise-concurrent-server, then `nc 127.0.0.1 9999`
-//!            in two terminals: with the stub, the second is answered only once the
+//! Try it:    cargo run -p exercise-concurrent-server, then
+//!            `cargo run -q -p peer -- connect` (or `nc 127.0.0.1 9999`) in two
+//!            terminals: with the stub, the second is answered only once the
 //!            first has left
 //! Stuck?     read hint.md next to this file.
 
