@@ -134,9 +134,7 @@ fn quiet(stderr: &str) -> String {
 pub fn in_source_order(failures: &mut [Failure], source: &str) {
     let position = |test: &str| {
         let name = test.rsplit("::").next().unwrap_or(test);
-        source
-            .find(&format!("fn {name}("))
-            .unwrap_or(usize::MAX)
+        source.find(&format!("fn {name}(")).unwrap_or(usize::MAX)
     };
     failures.sort_by_key(|failure| (position(&failure.test), failure.test.clone()));
 }

@@ -312,10 +312,7 @@ mod tests {
             git_blob_id(b"hello\n"),
             "ce013625030ba8dba906f756967f9e9ca394464a"
         );
-        assert_eq!(
-            git_blob_id(b""),
-            "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
-        );
+        assert_eq!(git_blob_id(b""), "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
     }
 
     #[test]

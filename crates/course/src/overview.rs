@@ -60,15 +60,26 @@ pub fn row(progress: &Progress, width: usize, style: Style, columns: usize) -> S
     let column = 2 + width + 2 + status_width + 2;
     let title = if columns.saturating_sub(column) >= 16 {
         let rest = " ".repeat(column);
-        let wrapped = wrap(chapter, columns, &" ".repeat(column), &rest);
-        format!("{lead}{}", style.dim(wrapped.trim()).replace('\n', &format!("\n{rest}")))
+        let lines: Vec<String> = wrap(chapter, columns - column, "", "")
+            .lines()
+            .map(|line| style.dim(line))
+            .collect();
+        format!("{lead}{}", lines.join(&format!("\n{rest}")))
     } else {
         // Too narrow for a column: the title on a line of its own.
-        format!("{}\n{}", lead.trim_end(), wrap(chapter, columns, "    ", "    ").trim_end())
+        format!(
+            "{}\n{}",
+            lead.trim_end(),
+            wrap(chapter, columns, "    ", "    ").trim_end()
+        )
     };
     let mut out = format!("{title}\n");
     for note in progress.notes() {
-        let indent = " ".repeat(if column < columns / 2 { 2 + width + 2 } else { 4 });
+        let indent = " ".repeat(if column < columns / 2 {
+            2 + width + 2
+        } else {
+            4
+        });
         out.push_str(&style.yellow(wrap(&note, columns, &indent, &indent).trim_end()));
         out.push('\n');
     }
@@ -92,7 +103,10 @@ pub fn summary(all: &[Progress], style: Style, columns: usize) -> String {
     let name = &next.exercise.name;
     let n = number(name);
     let next_line = match &next.chapter {
-        Some(chapter) => format!("Next: {name}, from \"{}\" ({})", chapter.title, chapter.path),
+        Some(chapter) => format!(
+            "Next: {name}, from \"{}\" ({})",
+            chapter.title, chapter.path
+        ),
         None => format!("Next: {name}"),
     };
     out.push_str(&wrap(&next_line, columns, "", "  ").replacen(name, &style.bold(name), 1));

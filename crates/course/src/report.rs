@@ -127,7 +127,11 @@ fn failures_text(failures: &[Failure], exercise: &Exercise, style: Style, width:
         });
         let title = format!("FAILED {}{}", names.join(", "), place.unwrap_or_default());
         out.push('\n');
-        out.push_str(&wrap(&title, width, "  ", "    ").replacen("FAILED", &style.red("FAILED"), 1));
+        out.push_str(&wrap(&title, width, "  ", "    ").replacen(
+            "FAILED",
+            &style.red("FAILED"),
+            1,
+        ));
         out.push_str(&indent(&first.message, MESSAGE_LINES, "    ", width));
     }
     out.push('\n');

@@ -64,7 +64,10 @@ pub fn reset(
         };
         writeln!(out, "  {file}: {what}")?;
     }
-    if plan.iter().any(|(file, _)| exercise.dir.join(file).exists()) {
+    if plan
+        .iter()
+        .any(|(file, _)| exercise.dir.join(file).exists())
+    {
         writeln!(out, "Your files are kept in {shown_backup}/")?;
     }
     if !yes {
@@ -165,11 +168,7 @@ pub fn utc_stamp(seconds: u64) -> String {
 }
 
 /// Every kept file, for `cargo course backups [N]`: one exercise's, or all.
-pub fn list_backups(
-    root: &Path,
-    exercise: Option<&Exercise>,
-    out: &mut impl Write,
-) -> Result<()> {
+pub fn list_backups(root: &Path, exercise: Option<&Exercise>, out: &mut impl Write) -> Result<()> {
     let base = root.join(BACKUPS);
     let folders: Vec<PathBuf> = match exercise {
         Some(exercise) => vec![base.join(&exercise.name)],
@@ -185,7 +184,10 @@ pub fn list_backups(
     for folder in folders {
         for file in files::walk(&folder) {
             if !any {
-                writeln!(out, "Your files that cargo course reset kept, oldest first:")?;
+                writeln!(
+                    out,
+                    "Your files that cargo course reset kept, oldest first:"
+                )?;
                 any = true;
             }
             writeln!(out, "  {}", files::relative(root, &file))?;

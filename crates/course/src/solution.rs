@@ -79,7 +79,7 @@ pub fn offer(root: &Path, exercise: &Exercise) -> String {
         1 => " and 1 common mistake".to_string(),
         n => format!(" and {n} common mistakes"),
     };
-    format!("Compare with the reference answer{mistakes}: cargo course solution {number}")
+    format!("Compare with the reference answer{mistakes}:\ncargo course solution {number}")
 }
 
 /// What `cargo course solution N` prints for a done exercise.

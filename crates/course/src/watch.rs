@@ -172,7 +172,7 @@ pub fn watch(
         let exercise = &exercises[current];
         let number = report::number(&exercise.name);
         let prompt = format!(
-            "Watching exercises/{}/ (save a file to re-grade); {}",
+            "Watching exercises/{}/ (save a file to re-grade)\n{}",
             exercise.name,
             keys_help(keys.single, passed)
         );
@@ -221,7 +221,7 @@ pub fn watch(
                 }
                 other => {
                     let typed = match other {
-                        Key::Char(c) if c.is_ascii_graphic() => format!("{c:?}"),
+                        Key::Char(c) if c.is_ascii_graphic() => format!("\"{c}\""),
                         Key::Char(_) => "that key".to_string(),
                         Key::Line(line) => format!("{line:?}"),
                         _ => "that".to_string(),
