@@ -43,7 +43,7 @@ pub enum Outcome {
     /// the run had started.
     TimedOut {
         stage: &'static str,
-        seconds: u64,
+        after: std::time::Duration,
         passed: usize,
     },
 }
@@ -92,7 +92,7 @@ pub fn run(root: &Path, exercise: &Exercise) -> Result<Outcome> {
         };
         return Ok(Outcome::TimedOut {
             stage,
-            seconds: after.as_secs(),
+            after,
             passed: stdout.matches(" ... ok").count(),
         });
     };

@@ -36,9 +36,11 @@ pub fn render(root: &Path, progress: &Progress, style: Style, width: usize) -> S
             if *errors == 1 { "" } else { "s" }
         ),
         Some(Outcome::MissingMain) => ": src/main.rs is missing".to_string(),
-        Some(Outcome::TimedOut { stage, seconds, .. }) => format!(
-            ", stopped: the {} did not finish within {seconds} s",
-            if *stage == "build" { "build" } else { "tests" }
+        Some(Outcome::TimedOut { stage, after, .. }) => format!(
+            ", stopped: the {} did not finish within {} s",
+            if *stage == "build" { "build" } else { "tests" },
+            // 60, or 0.5
+            format!("{:.1}", after.as_secs_f64()).trim_end_matches(".0")
         ),
     };
     // Wrapped as plain text, then painted: colour codes take no columns.

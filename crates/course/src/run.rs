@@ -32,8 +32,8 @@ impl Limits {
     pub fn standard() -> Limits {
         let tests = std::env::var("COURSE_TEST_DEADLINE")
             .ok()
-            .and_then(|s| s.parse::<u64>().ok())
-            .map_or(Duration::from_secs(60), Duration::from_secs);
+            .and_then(|s| Duration::try_from_secs_f64(s.parse().ok()?).ok())
+            .unwrap_or(Duration::from_secs(60));
         Limits {
             build: Duration::from_secs(20 * 60),
             tests,

@@ -160,6 +160,8 @@ mod imp {
     use std::sync::{Mutex, OnceLock};
 
     static GROUP: AtomicI32 = AtomicI32::new(0);
+    /// The terminal switched to single keys: stdin, or a test's pseudo-terminal.
+    static FD: AtomicI32 = AtomicI32::new(libc::STDIN_FILENO);
     static RAW: AtomicBool = AtomicBool::new(false);
     /// The settings before raw mode; written once before `RAW` is set, read by the
     /// signal handler only after `RAW` says they are there.
@@ -180,11 +182,17 @@ mod imp {
         }
     }
 
+    #[cfg(test)]
+    pub fn use_fd(fd: i32) {
+        FD.store(fd, Ordering::SeqCst);
+    }
+
     pub fn enable_raw() -> bool {
+        let fd = FD.load(Ordering::SeqCst);
         let _guard = LOCK.lock();
         // SAFETY: tcgetattr fills the termios we pass; zeroed is a valid start.
         let mut settings: libc::termios = unsafe { std::mem::zeroed() };
-        if unsafe { libc::tcgetattr(libc::STDIN_FILENO, &mut settings) } != 0 {
+        if unsafe { libc::tcgetattr(fd, &mut settings) } != 0 {
             return false;
         }
         let saved = *SAVED.get_or_init(|| settings);
@@ -193,7 +201,7 @@ mod imp {
         raw.c_cc[libc::VMIN] = 1;
         raw.c_cc[libc::VTIME] = 0;
         // SAFETY: tcsetattr reads the termios we pass.
-        if unsafe { libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &raw) } != 0 {
+        if unsafe { libc::tcsetattr(fd, libc::TCSANOW, &raw) } != 0 {
             return false;
         }
         RAW.store(true, Ordering::SeqCst);
@@ -206,7 +214,7 @@ mod imp {
             if let Some(saved) = SAVED.get() {
                 // SAFETY: tcsetattr reads the termios we pass.
                 unsafe {
-                    libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, saved);
+                    libc::tcsetattr(FD.load(Ordering::SeqCst), libc::TCSANOW, saved);
                 }
             }
         }
@@ -237,9 +245,50 @@ mod imp {
 mod imp {
     pub fn set_grading_group(_: u32) {}
     pub fn stop_grading_group() {}
+    #[cfg(test)]
+    pub fn use_fd(fd: i32) {
+        FD.store(fd, Ordering::SeqCst);
+    }
+
     pub fn enable_raw() -> bool {
+        let fd = FD.load(Ordering::SeqCst);
         false
     }
     pub fn restore_terminal() {}
     pub fn install_signal_handlers() {}
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// A panic (here caught, as a panic on another thread would be) puts the
+    /// terminal back through the panic hook, before anything else is printed.
+    #[test]
+    fn a_panic_puts_the_terminal_back() {
+        // SAFETY: the usual posix_openpt sequence on fds this test owns.
+        let slave = unsafe {
+            let master = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+            assert!(master >= 0);
+            assert_eq!(libc::grantpt(master), 0);
+            assert_eq!(libc::unlockpt(master), 0);
+            libc::open(libc::ptsname(master), libc::O_RDWR | libc::O_NOCTTY)
+        };
+        assert!(slave >= 0);
+        let line_mode = || {
+            // SAFETY: tcgetattr fills the termios we pass.
+            let mut settings: libc::termios = unsafe { std::mem::zeroed() };
+            assert_eq!(unsafe { libc::tcgetattr(slave, &mut settings) }, 0);
+            settings.c_lflag & libc::ICANON != 0
+        };
+        imp::use_fd(slave);
+        install_handlers();
+        let raw = RawMode::enable().expect("a pseudo-terminal can be switched");
+        assert!(!line_mode());
+        let result = std::panic::catch_unwind(|| panic!("a bug in the tool"));
+        assert!(result.is_err());
+        assert!(line_mode(), "the panic hook did not put the terminal back");
+        drop(raw);
+        assert!(line_mode());
+    }
 }

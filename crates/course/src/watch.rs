@@ -31,7 +31,7 @@ use crate::text::wrap;
 use crate::{report, reset, solution};
 
 /// How often the folder is looked at.
-const POLL: Duration = Duration::from_millis(250);
+const POLL: Duration = Duration::from_millis(100);
 /// After a change, how long the folder must stay still before grading (an editor
 /// that saves by rename touches it more than once).
 const SETTLE: Duration = Duration::from_millis(60);
