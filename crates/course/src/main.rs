@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 use course::exercises::{self, Exercise};
 use course::originals::{MANIFEST, Manifest};
 use course::progress::{self, Untouched};
+use course::report::Detail;
 use course::style::Style;
 use course::{overview, report, reset, solution, term, watch};
 
@@ -225,7 +226,18 @@ fn check(root: &Path, chosen: &[Exercise], style: Style, width: usize) -> Result
             writeln!(out)?;
         }
         let progress = progress::assess(root, &manifest, exercise, Untouched::Run)?;
-        write!(out, "{}", report::render(root, &progress, style, width))?;
+        // One exercise: what each failing test said. All of them: the first
+        // message of each, so the whole course fits on a few screens.
+        let detail = if chosen.len() == 1 {
+            Detail::Every
+        } else {
+            Detail::First
+        };
+        write!(
+            out,
+            "{}",
+            report::render_with(root, &progress, style, width, detail)
+        )?;
         out.flush()?;
         done += usize::from(progress.counts_as_done());
     }

@@ -18,6 +18,25 @@ const LINE_CHARS: usize = 400;
 /// The full report for `check` and `watch`, at most `width` columns wide (a word
 /// or path longer than that stays whole).
 pub fn render(root: &Path, progress: &Progress, style: Style, width: usize) -> String {
+    render_with(root, progress, style, width, Detail::Every)
+}
+
+/// How much of the failures to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// What each failing test said: `check NN`, `watch`.
+    Every,
+    /// The first message only, and how to see the rest: `check` over every exercise.
+    First,
+}
+
+pub fn render_with(
+    root: &Path,
+    progress: &Progress,
+    style: Style,
+    width: usize,
+    detail: Detail,
+) -> String {
     let exercise = &progress.exercise;
     let status = progress.status();
     let number = number(&exercise.name);
@@ -54,7 +73,7 @@ pub fn render(root: &Path, progress: &Progress, style: Style, width: usize) -> S
     }
     match &progress.outcome {
         Some(Outcome::Failed { failures, .. }) => {
-            out.push_str(&failures_text(failures, exercise, style, width))
+            out.push_str(&failures_text(failures, exercise, style, width, detail))
         }
         Some(Outcome::BuildFailed { first_error, .. }) => {
             out.push_str("  The first error:\n");
@@ -110,7 +129,13 @@ pub fn number(name: &str) -> &str {
 
 /// Every failing test, grouped by message, in the order of the failures (the
 /// order the tests are written in).
-fn failures_text(failures: &[Failure], exercise: &Exercise, style: Style, width: usize) -> String {
+fn failures_text(
+    failures: &[Failure],
+    exercise: &Exercise,
+    style: Style,
+    width: usize,
+    detail: Detail,
+) -> String {
     let mut groups: Vec<(&Failure, Vec<&str>)> = Vec::new();
     for failure in failures {
         match groups
@@ -122,7 +147,11 @@ fn failures_text(failures: &[Failure], exercise: &Exercise, style: Style, width:
         }
     }
     let mut out = String::new();
-    for (first, names) in &groups {
+    let shown = match detail {
+        Detail::Every => groups.len(),
+        Detail::First => 1,
+    };
+    for (first, names) in groups.iter().take(shown) {
         let place = first.location.as_deref().map(|at| {
             let prefix = format!("exercises/{}/", exercise.name);
             format!(" ({})", at.strip_prefix(&prefix).unwrap_or(at))
@@ -135,6 +164,19 @@ fn failures_text(failures: &[Failure], exercise: &Exercise, style: Style, width:
             1,
         ));
         out.push_str(&indent(&first.message, MESSAGE_LINES, "    ", width));
+    }
+    let more: usize = groups[shown..].iter().map(|(_, names)| names.len()).sum();
+    if more > 0 {
+        out.push('\n');
+        out.push_str(&wrap(
+            &format!(
+                "and {more} more failing test(s): cargo course check {} shows what each said",
+                number(&exercise.name)
+            ),
+            width,
+            "  ",
+            "    ",
+        ));
     }
     out.push('\n');
     out

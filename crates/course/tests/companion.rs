@@ -564,6 +564,16 @@ fn check_shows_every_failing_test_in_the_order_they_are_written() {
         last = at;
     }
     assert!(!report.contains("more failing"), "{report}");
+
+    // Over every exercise, each shows its first message and how to see the rest.
+    let all = text(&course(dir, &["check"], ""));
+    assert!(all.contains("FAILED zeta "), "{all}");
+    assert!(!all.contains("FAILED delta"), "{all}");
+    assert!(
+        all.contains("and 4 more failing test(s): cargo course check 03 shows what each said"),
+        "{all}"
+    );
+    assert!(all.contains("0 of 3 done"), "{all}");
 }
 
 #[test]
