@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::thread;
@@ -140,8 +140,13 @@ pub fn watch(
             out,
             "{}",
             wrap(
-                "(stdin is not a terminal, so keys are read a line at a time: type the key, \
-                 then Enter.)",
+                if std::io::stdin().is_terminal() {
+                    "(single keys do not work in this terminal, so keys are read a line at a \
+                     time: type the key, then Enter.)"
+                } else {
+                    "(stdin is not a terminal, so keys are read a line at a time: type the key, \
+                     then Enter.)"
+                },
                 width,
                 "",
                 ""
