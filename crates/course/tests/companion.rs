@@ -96,8 +96,21 @@ fn add_exercise(dir: &Path, name: &str, stub: &str, grade: &str) {
     assert!(recorded.status.success(), "{}", text(&recorded));
 }
 
-/// Whether process `pid` is still running (Linux: its /proc entry, not a zombie).
+/// Whether process `pid` is still running a second from now: a killed process
+/// takes a moment to go.
 fn alive(pid: u32) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(1);
+    while running(pid) {
+        if Instant::now() > deadline {
+            return true;
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+    false
+}
+
+/// Whether process `pid` is running now (Linux: its /proc entry, not a zombie).
+fn running(pid: u32) -> bool {
     fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
         !stat
             .rsplit(')')
@@ -791,6 +804,30 @@ fn a_grade_that_never_ends_is_stopped_at_its_deadline() {
         .parse()
         .unwrap();
     assert!(!alive(pid), "the program's child {pid} was left running");
+
+    // Ctrl-C (SIGINT) in the middle of a grade stops the grade's processes too.
+    #[cfg(unix)]
+    {
+        let pid_file = dir.join("exercises/03-stuck/pid");
+        fs::remove_file(&pid_file).unwrap();
+        let mut child = command(dir, &["check", "03"]).spawn().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let pid = loop {
+            if let Some(pid) = fs::read_to_string(&pid_file)
+                .ok()
+                .and_then(|text| text.trim().parse::<u32>().ok())
+            {
+                break pid;
+            }
+            assert!(Instant::now() < deadline, "the program never started");
+            thread::sleep(Duration::from_millis(10));
+        };
+        // SAFETY: signalling our own child.
+        unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+        let status = child.wait().unwrap();
+        assert!(!status.success());
+        assert!(!alive(pid), "Ctrl-C left the program's child {pid} running");
+    }
 }
 
 #[test]
