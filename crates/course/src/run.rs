@@ -190,12 +190,12 @@ pub fn run(mut command: Command, limits: Limits) -> std::io::Result<Finished> {
     let group = child.id();
     crate::term::grading_started(group);
     let (events_tx, events) = mpsc::channel();
-    let stdout = reader(child.stdout.take().expect("piped"), limits, None);
-    let stderr = reader(
-        child.stderr.take().expect("piped"),
-        limits,
-        Some(events_tx.clone()),
-    );
+    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
+        let _ = child.kill();
+        return Err(std::io::Error::other("cargo's output could not be read"));
+    };
+    let stdout = reader(stdout, limits, None);
+    let stderr = reader(stderr, limits, Some(events_tx.clone()));
     let waiter = Waiter::start(child, events_tx);
 
     let started = Instant::now();

@@ -9,7 +9,7 @@
 //! too, and stop the grade that is running (its process group), so nothing is left
 //! behind whichever way the tool ends.
 
-use std::io::{BufRead, IsTerminal, Read};
+use std::io::{BufRead, IsTerminal, Read, Write};
 use std::sync::mpsc::{self, Receiver};
 use std::thread;
 
@@ -115,7 +115,7 @@ impl Keys {
 fn interrupt() -> ! {
     imp::stop_grading_group();
     imp::restore_terminal();
-    println!();
+    let _ = writeln!(std::io::stdout());
     std::process::exit(130);
 }
 
