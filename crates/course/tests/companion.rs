@@ -512,6 +512,11 @@ fn inside_an_exercises_folder_that_exercise_is_meant() {
     let checked = text(&course(&dir.join("exercises/02-two"), &["check"], ""));
     assert!(checked.starts_with("02-two: not started"), "{checked}");
     assert!(!checked.contains("01-one"), "{checked}");
+    let reset = text(&course(&src, &["reset", "--yes"], ""));
+    assert!(
+        reset.contains("exercises/02-two is as it shipped: there is nothing to reset"),
+        "{reset}"
+    );
     // A name still wins over the folder.
     let other = text(&course(&src, &["hint", "1"], ""));
     assert!(other.contains("# Hint for 01-one"), "{other}");
