@@ -8,6 +8,7 @@ use std::process::Command;
 use anyhow::{Result, bail};
 
 use crate::exercises::Exercise;
+use crate::run;
 
 /// One failing test and what it said when it panicked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +37,15 @@ pub enum Outcome {
     },
     /// Everything built and ran, but no test ran: nothing was graded.
     NoTests,
+    /// `src/main.rs` is gone: there is nothing to build.
+    MissingMain,
+    /// Stopped at a deadline (`stage` is `build` or `tests`), with every process
+    /// the run had started.
+    TimedOut {
+        stage: &'static str,
+        after: std::time::Duration,
+        passed: usize,
+    },
 }
 
 impl Outcome {
@@ -49,18 +59,24 @@ pub fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
-/// Runs `cargo test --package exercise-<concept> --quiet` from the root, so the build
-/// shares the workspace's target directory (and so is quick when nothing changed).
+/// Runs `cargo test --package exercise-<concept>` from the root, so the build shares
+/// the workspace's target directory (and so is quick when nothing changed), within
+/// the limits of [`run::Limits::standard`]: a deadline, every process it started
+/// stopped at the end, its output capped.
 pub fn run(root: &Path, exercise: &Exercise) -> Result<Outcome> {
+    if !exercise.stub_source().exists() {
+        return Ok(Outcome::MissingMain);
+    }
     let package = exercise.package();
-    let output = Command::new(cargo())
+    let mut command = Command::new(cargo());
+    command
         .current_dir(root)
-        .args(["test", "--package", &package, "--quiet", "--color", "never"])
+        .args(["test", "--package", &package, "--color", "never"])
         .args(["--", "--color", "never"])
-        .env("RUST_BACKTRACE", "0")
-        .output();
-    let output = match output {
-        Ok(output) => output,
+        .env("RUST_BACKTRACE", "0");
+    let limits = run::Limits::standard();
+    let finished = match run::run(command, limits) {
+        Ok(finished) => finished,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
             "cargo was not found ({}): install Rust with rustup (https://rustup.rs) and open a \
              new terminal, so that cargo is on your PATH",
@@ -68,18 +84,59 @@ pub fn run(root: &Path, exercise: &Exercise) -> Result<Outcome> {
         ),
         Err(e) => bail!("could not run `{} test --package {package}`: {e}", cargo()),
     };
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (stdout, stderr) = (&finished.stdout, &finished.stderr);
+    let Some(status) = finished.status else {
+        let (stage, after) = match finished.stopped {
+            Some("tests") => ("tests", limits.tests),
+            _ => ("build", limits.build),
+        };
+        return Ok(Outcome::TimedOut {
+            stage,
+            after,
+            passed: stdout.matches(" ... ok").count(),
+        });
+    };
     let ran = stdout.contains("running ") || stderr.contains("could not compile");
-    if !output.status.success() && !ran {
+    if !status.success() && !ran {
         // Neither a test nor the compiler ran: cargo itself stopped (a missing
         // toolchain component, a broken Cargo.toml, no network for a dependency).
         bail!(
             "`cargo test --package {package}` stopped before it built anything:\n{}",
-            last_lines(&stderr, 8)
+            last_lines(&quiet(stderr), 8)
         );
     }
-    Ok(parse(output.status.success(), &stdout, &stderr))
+    let mut outcome = parse(status.success(), stdout, &quiet(stderr));
+    if let Outcome::Failed { failures, .. } = &mut outcome {
+        let source = std::fs::read_to_string(exercise.test_file()).unwrap_or_default();
+        in_source_order(failures, &source);
+    }
+    Ok(outcome)
+}
+
+/// cargo's stderr without its progress lines (`Compiling`, `Finished`, `Running`…).
+fn quiet(stderr: &str) -> String {
+    stderr
+        .lines()
+        .filter(|line| {
+            let word = line.trim_start().split(' ').next().unwrap_or("");
+            !(line.starts_with("  ")
+                && matches!(
+                    word,
+                    "Compiling" | "Finished" | "Running" | "Doc-tests" | "Blocking" | "Checking"
+                ))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Sorts failures in the order their tests are written in `source` (a grade goes
+/// from the first thing to do to the last), tests not found there last.
+pub fn in_source_order(failures: &mut [Failure], source: &str) {
+    let position = |test: &str| {
+        let name = test.rsplit("::").next().unwrap_or(test);
+        source.find(&format!("fn {name}(")).unwrap_or(usize::MAX)
+    };
+    failures.sort_by_key(|failure| (position(&failure.test), failure.test.clone()));
 }
 
 /// Reads cargo's and libtest's output (`--color never`, `RUST_BACKTRACE=0`).

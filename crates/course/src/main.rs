@@ -2,39 +2,58 @@
 //! course, what the tests say, hints, watch mode and reset. See `usage()`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use course::exercises::{self, Exercise};
 use course::originals::{MANIFEST, Manifest};
 use course::progress::{self, Untouched};
+use course::report::Detail;
 use course::style::Style;
-use course::{overview, report, reset, watch};
+use course::{overview, report, reset, solution, term, watch};
 
 fn usage() -> &'static str {
     "The course's companion: where you are, what the tests say, and hints.
 
   cargo course                    every exercise with its status, and what to do next
-  cargo course check [N]          grade exercise N (01, 1 or 01-basic-server); all when no N
+  cargo course check [N]          grade exercise N (01, 1 or 01-basic-server) and show
+                                  what each failing test said; all when no N
   cargo course hint N             show exercise N's hint
   cargo course watch [N] [--next] re-grade N (or the next one to do) whenever you save;
+                                  keys: h hint, c check, n next, r reset, q quit;
                                   --next moves on by itself when it passes
-  cargo course reset N [--yes]    put N back as it shipped (asks first; keeps yours as .bak)
+  cargo course reset N [--yes]    put N back as it shipped (asks first; keeps your
+                                  files in .course/backups/)
+  cargo course backups [N]        list the files reset kept
+  cargo course solution N         once N is done: the reference answer and the
+                                  common mistakes, with the test that catches each
 
+Inside an exercise's folder, N may be left out: that exercise is meant.
 `cargo course` is short for `cargo run -q -p course --`; both work from anywhere in the
 repository. For maintainers, after changing a stub or a test:
   cargo course record-originals   rewrite crates/course/originals.txt"
 }
 
 fn main() -> ExitCode {
+    term::install_handlers();
     match run() {
         Ok(code) => code,
+        // `cargo course | head -2`: the reader has all it wants; stop quietly.
+        Err(error) if closed_stdout(&error) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn closed_stdout(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// The command line, split into words and `--flags`.
@@ -72,54 +91,63 @@ fn run() -> Result<ExitCode> {
         .skip(1)
         .partition(|arg| arg.starts_with('-') && arg.len() > 1);
     let mut args = Args { words, flags };
+    let mut out = std::io::stdout();
     if args.take("--help", "-h") || args.words.first().is_some_and(|w| w == "help") {
-        println!("{}", usage());
+        writeln!(out, "{}", usage())?;
         return Ok(ExitCode::SUCCESS);
     }
-    let root = find_root()?;
+    let here = std::env::current_dir().context("finding the current folder")?;
+    let root = find_root(&here)?;
     let exercises = exercises::list(&root)?;
+    // Inside an exercise's folder (or below it), that exercise is meant.
+    let here_exercise = exercises.iter().find(|e| here.starts_with(&e.dir)).cloned();
+    let chosen = |name: Option<&str>| -> Result<Option<Exercise>> {
+        match name {
+            Some(name) => Ok(Some(exercises::find(&exercises, name)?.clone())),
+            None => Ok(here_exercise.clone()),
+        }
+    };
     let style = Style::for_stdout();
+    let width = term::width();
     let command = args.words.first().cloned().unwrap_or_default();
     match command.as_str() {
         "" => {
             args.name("cargo course")?;
-            overview::show(&root, &exercises, &mut std::io::stdout(), style)?;
+            overview::show(&root, &exercises, &mut out, style, width)?;
             Ok(ExitCode::SUCCESS)
         }
         "check" => {
-            let chosen = match args.name("check")? {
-                Some(name) => vec![exercises::find(&exercises, name)?.clone()],
+            let chosen = match chosen(args.name("check")?)? {
+                Some(exercise) => vec![exercise],
                 None => exercises.clone(),
             };
-            check(&root, &chosen, style)
+            check(&root, &chosen, style, width)
         }
         "hint" => {
-            let Some(name) = args.name("hint")? else {
+            let Some(exercise) = chosen(args.name("hint")?)? else {
                 bail!("which exercise? For example: cargo course hint 01");
             };
-            let exercise = exercises::find(&exercises, name)?;
             let hint = std::fs::read_to_string(exercise.hint())
                 .with_context(|| format!("reading {}", exercise.hint().display()))?;
-            println!(
+            writeln!(
+                out,
                 "{}\n",
                 style.dim(&format!("exercises/{}/hint.md", exercise.name))
-            );
-            println!("{}", hint.trim_end());
+            )?;
+            writeln!(out, "{}", hint.trim_end())?;
             Ok(ExitCode::SUCCESS)
         }
         "watch" => {
             let next = args.take("--next", "-n");
-            let start = match args.name("watch")? {
-                Some(name) => {
-                    let exercise = exercises::find(&exercises, name)?;
-                    exercises.iter().position(|e| e == exercise).unwrap_or(0)
-                }
+            let start = match chosen(args.name("watch")?)? {
+                Some(exercise) => exercises.iter().position(|e| *e == exercise).unwrap_or(0),
                 None => match progress::next_to_do(&root, &exercises, None)? {
                     Some(index) => index,
                     None => {
-                        println!(
+                        writeln!(
+                            out,
                             "Every exercise is done. Name one to watch it anyway: cargo course watch 01"
-                        );
+                        )?;
                         return Ok(ExitCode::SUCCESS);
                     }
                 },
@@ -127,29 +155,50 @@ fn run() -> Result<ExitCode> {
             watch::watch(&root, &exercises, start, next, style)?;
             Ok(ExitCode::SUCCESS)
         }
+        "solution" => {
+            let Some(exercise) = chosen(args.name("solution")?)? else {
+                bail!("which exercise? For example: cargo course solution 01");
+            };
+            let manifest = Manifest::load(&root)?;
+            let progress = progress::assess(&root, &manifest, &exercise, Untouched::Skip)?;
+            if !progress.counts_as_done() {
+                writeln!(
+                    out,
+                    "exercises/{} is not done yet ({}): the reference answer and the common \
+                     mistakes are shown once its tests pass. `cargo course check {}` says \
+                     what is left.",
+                    exercise.name,
+                    progress.status().label(),
+                    report::number(&exercise.name)
+                )?;
+                return Ok(ExitCode::FAILURE);
+            }
+            write!(out, "{}", solution::show(&root, &exercise))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "backups" => {
+            let exercise = chosen(args.name("backups")?)?;
+            reset::list_backups(&root, exercise.as_ref(), &mut out)?;
+            Ok(ExitCode::SUCCESS)
+        }
         "reset" => {
             let yes = args.take("--yes", "-y");
-            let Some(name) = args.name("reset")? else {
+            let Some(exercise) = chosen(args.name("reset")?)? else {
                 bail!("which exercise? For example: cargo course reset 01");
             };
-            let exercise = exercises::find(&exercises, name)?;
+            let exercise = &exercise;
             let stdin = std::io::stdin();
-            reset::reset(
-                &root,
-                exercise,
-                yes,
-                &mut stdin.lock(),
-                &mut std::io::stdout(),
-            )?;
+            reset::reset(&root, exercise, yes, &mut stdin.lock(), &mut out)?;
             Ok(ExitCode::SUCCESS)
         }
         "record-originals" => {
             args.name("record-originals")?;
             Manifest::record(&exercises).write(&root)?;
-            println!(
+            writeln!(
+                out,
                 "recorded the files of {} exercises in {MANIFEST}",
                 exercises.len()
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         other => bail!("there is no command {other:?}\n\n{}", usage()),
@@ -157,9 +206,8 @@ fn run() -> Result<ExitCode> {
 }
 
 /// The repository's root, found from the current folder up.
-fn find_root() -> Result<PathBuf> {
-    let here = std::env::current_dir().context("finding the current folder")?;
-    exercises::find_root(&here).map_err(|_| {
+fn find_root(here: &Path) -> Result<PathBuf> {
+    exercises::find_root(here).map_err(|_| {
         anyhow::anyhow!(
             "{} is not inside the course's repository. Run this from the folder you cloned \
              (the one with Cargo.toml and exercises/) or any folder below it.",
@@ -169,7 +217,7 @@ fn find_root() -> Result<PathBuf> {
 }
 
 /// Grades each exercise, tests and all; fails when one is not done.
-fn check(root: &std::path::Path, chosen: &[Exercise], style: Style) -> Result<ExitCode> {
+fn check(root: &Path, chosen: &[Exercise], style: Style, width: usize) -> Result<ExitCode> {
     let manifest = Manifest::load(root)?;
     let mut out = std::io::stdout();
     let mut done = 0;
@@ -178,7 +226,18 @@ fn check(root: &std::path::Path, chosen: &[Exercise], style: Style) -> Result<Ex
             writeln!(out)?;
         }
         let progress = progress::assess(root, &manifest, exercise, Untouched::Run)?;
-        write!(out, "{}", report::render(&progress, style))?;
+        // One exercise: what each failing test said. All of them: the first
+        // message of each, so the whole course fits on a few screens.
+        let detail = if chosen.len() == 1 {
+            Detail::Every
+        } else {
+            Detail::First
+        };
+        write!(
+            out,
+            "{}",
+            report::render_with(root, &progress, style, width, detail)
+        )?;
         out.flush()?;
         done += usize::from(progress.counts_as_done());
     }

@@ -24,7 +24,6 @@ use anyhow::{Context, Result, bail};
 
 use crate::exercises::Exercise;
 use crate::files;
-use crate::sha1::git_blob_id;
 
 /// Where the record lives, from the repository's root.
 pub const MANIFEST: &str = "crates/course/originals.txt";
@@ -46,19 +45,57 @@ pub struct Comparison {
     pub recorded: bool,
     /// The stub's files (under `src/`) that differ from the original or are gone.
     pub stub_changed: Vec<String>,
-    /// The grading files (`tests/…`, `Cargo.toml`) that differ or are gone.
+    /// The test files (`tests/…`) that differ or are gone.
     pub tests_edited: Vec<String>,
+    /// Files in `tests/` that the exercise did not ship with: cargo runs them too.
+    pub tests_added: Vec<String>,
+    /// The exercise's `Cargo.toml`, if it differs (it decides what is built and run).
+    pub manifest_edited: bool,
 }
 
 impl Comparison {
     /// Untouched: the learner has not changed the stub (nor anything else).
     pub fn not_started(&self) -> bool {
-        self.recorded && self.stub_changed.is_empty() && self.tests_edited.is_empty()
+        self.recorded && self.stub_changed.is_empty() && !self.grading_changed()
     }
-    /// Every file that differs from its original.
-    pub fn changed(&self) -> impl Iterator<Item = &String> {
-        self.stub_changed.iter().chain(&self.tests_edited)
+    /// Whether anything that decides the grade was changed: a test, an added test
+    /// file, `Cargo.toml`. Then a grade does not count.
+    pub fn grading_changed(&self) -> bool {
+        !self.tests_edited.is_empty() || !self.tests_added.is_empty() || self.manifest_edited
     }
+    /// Every shipped file that differs from its original.
+    pub fn changed(&self) -> Vec<String> {
+        let mut changed = self.stub_changed.clone();
+        changed.extend(self.tests_edited.iter().cloned());
+        if self.manifest_edited {
+            changed.push("Cargo.toml".into());
+        }
+        changed
+    }
+    /// What was changed in the grading, in a learner's words: `tests/grade.rs
+    /// edited`, `tests/mine.rs added`, `Cargo.toml edited`.
+    pub fn grading_changes(&self) -> Vec<String> {
+        let mut said = Vec::new();
+        if !self.tests_edited.is_empty() {
+            said.push(format!("{} edited", self.tests_edited.join(", ")));
+        }
+        if !self.tests_added.is_empty() {
+            said.push(format!("{} added", self.tests_added.join(", ")));
+        }
+        if self.manifest_edited {
+            said.push("Cargo.toml edited".to_string());
+        }
+        said
+    }
+}
+
+/// The git blob id of `content` (what `git hash-object` prints): the SHA-1 of
+/// `blob <len>\0<content>`, in hex. Only a name for the content, not security.
+pub fn git_blob_id(content: &[u8]) -> String {
+    let mut hasher = sha1_smol::Sha1::new();
+    hasher.update(format!("blob {}\0", content.len()).as_bytes());
+    hasher.update(content);
+    hasher.digest().to_string()
 }
 
 /// The files of an exercise that the record covers: `Cargo.toml` and everything
@@ -174,8 +211,16 @@ impl Manifest {
                 remember(root, id, &path);
             } else if file.starts_with("src/") {
                 comparison.stub_changed.push(file.clone());
+            } else if file == "Cargo.toml" {
+                comparison.manifest_edited = true;
             } else {
                 comparison.tests_edited.push(file.clone());
+            }
+        }
+        for path in files::walk(&exercise.dir.join("tests")) {
+            let file = files::relative(&exercise.dir, &path);
+            if !files.contains_key(&file) {
+                comparison.tests_added.push(file);
             }
         }
         comparison
@@ -259,6 +304,16 @@ pub fn original_content(root: &Path, id: &str, file: &str) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blob_ids_are_gits() {
+        // `printf 'hello\n' | git hash-object --stdin`, and the empty blob.
+        assert_eq!(
+            git_blob_id(b"hello\n"),
+            "ce013625030ba8dba906f756967f9e9ca394464a"
+        );
+        assert_eq!(git_blob_id(b""), "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+    }
 
     #[test]
     fn crlf_counts_as_lf() {

@@ -15,8 +15,10 @@ pub enum Status {
     NotStarted,
     /// Changed, and some test fails (or it does not compile).
     Failing,
-    /// Every test passes.
+    /// Every test passes, and the tests are the course's own.
     Done,
+    /// Every test passes, but the tests or `Cargo.toml` were changed: not counted.
+    Edited,
 }
 
 impl Status {
@@ -25,6 +27,7 @@ impl Status {
             Status::NotStarted => "not started",
             Status::Failing => "failing",
             Status::Done => "done",
+            Status::Edited => "not counted",
         }
     }
 }
@@ -51,6 +54,9 @@ pub struct Progress {
 impl Progress {
     pub fn status(&self) -> Status {
         match &self.outcome {
+            Some(outcome) if outcome.passed() && self.comparison.grading_changed() => {
+                Status::Edited
+            }
             Some(outcome) if outcome.passed() => Status::Done,
             _ if self.comparison.not_started() => Status::NotStarted,
             _ => Status::Failing,
@@ -59,16 +65,18 @@ impl Progress {
 
     /// Done, with the course's own tests: the only grade that counts.
     pub fn counts_as_done(&self) -> bool {
-        self.status() == Status::Done && self.comparison.tests_edited.is_empty()
+        self.status() == Status::Done
     }
 
     /// What to say next to the status, if anything.
     pub fn notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
-        if !self.comparison.tests_edited.is_empty() {
+        let changes = self.comparison.grading_changes();
+        if !changes.is_empty() {
             notes.push(format!(
-                "tests edited ({}): this grade does not count",
-                self.comparison.tests_edited.join(", ")
+                "{}: a grade from changed tests does not count (cargo course reset {} puts them back)",
+                changes.join("; "),
+                crate::report::number(&self.exercise.name)
             ));
         }
         if !self.comparison.recorded {
@@ -76,6 +84,14 @@ impl Progress {
                 "no record of its original files, so `not started` and edited tests cannot be told"
                     .into(),
             );
+        }
+        if self.outcome == Some(Outcome::MissingMain) {
+            notes.push(format!(
+                "src/main.rs is missing: cargo course reset {} brings the stub back \
+                 (or git checkout exercises/{}/src/main.rs)",
+                crate::report::number(&self.exercise.name),
+                self.exercise.name
+            ));
         }
         if self.outcome == Some(Outcome::NoTests) {
             notes.push("no test ran: nothing was graded".into());

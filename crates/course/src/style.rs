@@ -63,6 +63,7 @@ impl Style {
             Status::Done => self.paint("32", &text),
             Status::Failing => self.red(&text),
             Status::NotStarted => self.dim(&text),
+            Status::Edited => self.yellow(&text),
         }
     }
 }
