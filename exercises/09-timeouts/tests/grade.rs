@@ -5,14 +5,14 @@
 //! hangs up, and checks what the client prints, how it exits and how long it took.
 
 use std::io::{Read, Write};
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
+use test_support::full_accept_queue::full_accept_queue;
 use test_support::{
-    Finished, Program, accept_within, closed_port, loopback_listener, program_under_test,
-    read_until_closed,
+    Finished, Program, accept_within, closed_port, program_under_test, read_until_closed,
 };
 
 const CHAPTER: &str = "the book's chapter \"Timeouts\" (book/src/timeouts.md), and \
@@ -37,9 +37,16 @@ enum Peer {
     HangUp,
 }
 
-/// The test's server, in a thread: serves one client and returns what it sent.
+/// The test's server on 127.0.0.1, in a thread: serves one client and returns
+/// what it sent.
 fn serve(peer: Peer) -> (SocketAddr, JoinHandle<Option<Vec<u8>>>) {
-    let (listener, addr) = loopback_listener();
+    serve_on("127.0.0.1:0", peer)
+}
+
+/// The test's server on `local` (an address with port 0), in a thread.
+fn serve_on(local: &str, peer: Peer) -> (SocketAddr, JoinHandle<Option<Vec<u8>>>) {
+    let listener = TcpListener::bind(local).unwrap_or_else(|e| panic!("bind {local}: {e}"));
+    let addr = listener.local_addr().expect("local_addr");
     let thread = thread::spawn(move || {
         let (mut conn, _) = accept_within(&listener)?;
         let mut buffer = [0u8; 1024];
@@ -69,6 +76,37 @@ fn run(args: &[&str]) -> (Finished, Duration) {
     (finished, start.elapsed())
 }
 
+/// Runs the client with `args`, and fails with `problem(elapsed)` if it is still
+/// running after `limit`: the precise reason, rather than a generic "did not
+/// finish". Returns what it did and how long it took, start to exit.
+#[track_caller]
+fn run_within(
+    args: &[&str],
+    limit: Duration,
+    problem: impl FnOnce(Duration) -> String,
+) -> (Finished, Duration) {
+    let program: Program = program_under_test!(CHAPTER);
+    let start = Instant::now();
+    let mut client = program.spawn(args);
+    client.close_stdin();
+    while client.is_running() {
+        if start.elapsed() > limit {
+            let elapsed = start.elapsed();
+            client.fail(&problem(elapsed));
+        }
+        // Polling a process that should be exiting; the time it takes is what is
+        // measured, so look often.
+        thread::sleep(Duration::from_millis(2));
+    }
+    let elapsed = start.elapsed();
+    (client.finish(), elapsed)
+}
+
+/// What to reproduce a silent server by hand with.
+const BY_HAND: &str = "To see it by hand: `nc -l 127.0.0.1 9999` (a server that never \
+    answers) in one terminal, `cargo run -p exercise-timeouts -- 127.0.0.1:9999 500 hi` \
+    in another, then `echo $?`.";
+
 /// Fails unless the server received exactly `expected` from the client.
 fn check_received(run: &Finished, server: JoinHandle<Option<Vec<u8>>>, expected: &str) {
     let received = server.join().expect("the test server's thread");
@@ -83,19 +121,47 @@ fn check_received(run: &Finished, server: JoinHandle<Option<Vec<u8>>>, expected:
 #[test]
 fn prints_a_reply_that_comes_at_once() {
     let (addr, server) = serve(Peer::ReplyAfter(Duration::ZERO));
-    let (run, elapsed) = run(&[&addr.to_string(), "2000", "ping"]);
+    // MILLIS far longer than the limit: a client that waits for more than the one
+    // reply (read_to_end, read_exact, a loop) is still waiting when the limit comes.
+    let (run, elapsed) = run_within(
+        &[&addr.to_string(), "2500", "ping"],
+        Duration::from_millis(1500),
+        |elapsed| {
+            format!(
+                "The test's server received b\"ping\", answered b\"PING\" at once, and kept \
+                 the connection open. After {elapsed:.1?} the client had still not printed the \
+                 reply and exited. One read() (Python's recv(1024)) returns as soon as some \
+                 bytes have arrived; read_to_end(), read_to_string(), read_exact() or a loop \
+                 of reads wait for more, or for the server to close, which this one does not. \
+                 {BY_HAND} (type a reply into nc and it should print at once)"
+            )
+        },
+    );
     run.assert_success().assert_stdout(
         predicate::str::contains("PING"),
-        "The server replied PING: the client should print the reply on stdout.",
+        "The server replied b\"PING\": the client should print the reply on stdout.",
     );
     if elapsed > Duration::from_millis(1500) {
         run.fail(&format!(
-            "The reply came at once, yet the client took {elapsed:?} to finish, close to its \
-             2000 ms timeout. Print the reply as soon as one read returns it; do not wait \
-             for more."
+            "The reply came at once, yet the client took {elapsed:?} to finish. Print the \
+             reply as soon as one read returns it; do not wait for more."
         ));
     }
     check_received(&run, server, "ping");
+}
+
+#[test]
+fn prints_a_reply_from_a_server_on_ipv6() {
+    let (addr, server) = serve_on("[::1]:0", Peer::ReplyAfter(Duration::ZERO));
+    let (run, _) = run(&[&addr.to_string(), "1000", "over six"]);
+    run.assert_success().assert_stdout(
+        predicate::str::contains("OVER SIX"),
+        &format!(
+            "The server at {addr} (IPv6 loopback) replied b\"OVER SIX\": the client should \
+             print it. connect_timeout takes any SocketAddr, IPv4 or IPv6."
+        ),
+    );
+    check_received(&run, server, "over six");
 }
 
 #[test]
@@ -144,19 +210,163 @@ fn check_gave_up(run: &Finished, elapsed: Duration, addr: SocketAddr, millis: u6
     }
 }
 
+/// Runs the client against a server that never replies, with MILLIS `millis`.
+fn run_against_silence(addr: SocketAddr, millis: u64, message: &str) -> (Finished, Duration) {
+    let wanted = Duration::from_millis(millis);
+    run_within(
+        &[&addr.to_string(), &millis.to_string(), message],
+        wanted + SLACK,
+        |elapsed| {
+            format!(
+                "The test's server received the message and never replied. The client was \
+                 given {millis} ms, and after {elapsed:.1?} it was still waiting. Call \
+                 set_read_timeout(Some(timeout)) before the read (Python's settimeout), so \
+                 that the read gives up after MILLIS. {BY_HAND}"
+            )
+        },
+    )
+}
+
 #[test]
 fn gives_up_after_millis_not_before() {
     let (addr, server) = serve(Peer::Silent);
-    let (run, elapsed) = run(&[&addr.to_string(), "300", "anyone?"]);
+    let (run, elapsed) = run_against_silence(addr, 300, "anyone?");
     check_gave_up(&run, elapsed, addr, 300);
     check_received(&run, server, "anyone?");
 }
 
+/// Runs two clients at once, with a short and a long MILLIS, against what `peer`
+/// makes (a silent server, an unanswered SYN), and checks that their waits differ by
+/// about the difference of their MILLIS: a fixed timeout gives two equal waits.
+fn check_two_waits(
+    short: u64,
+    long: u64,
+    what: &str,
+    make: fn() -> (SocketAddr, Box<dyn Send>),
+    run: fn(SocketAddr, u64) -> (Finished, Duration),
+    check: fn(&Finished, Duration, SocketAddr, u64),
+) {
+    let runs: Vec<_> = [short, long]
+        .map(|millis| {
+            thread::spawn(move || {
+                let (addr, keep) = make();
+                let (finished, elapsed) = run(addr, millis);
+                drop(keep);
+                (finished, elapsed, addr, millis)
+            })
+        })
+        .into_iter()
+        .map(|thread| thread.join().expect("a client's thread"))
+        .collect();
+    for (run, elapsed, addr, millis) in &runs {
+        check(run, *elapsed, *addr, *millis);
+    }
+    let (short_run, short_elapsed, ..) = &runs[0];
+    let (_, long_elapsed, ..) = &runs[1];
+    let difference = long_elapsed.saturating_sub(*short_elapsed);
+    let wanted = Duration::from_millis(long - short);
+    if difference < wanted / 2 {
+        short_run.fail(&format!(
+            "Two clients waited at once for {what}, one with MILLIS {short}, one with MILLIS \
+             {long}. The first gave up after {short_elapsed:.1?}, the second after \
+             {long_elapsed:.1?}: they should be about {wanted:?} apart, and are {difference:.1?} \
+             apart. Make the timeout MILLIS (Duration::from_millis(millis)), not a fixed \
+             value."
+        ));
+    }
+}
+
 #[test]
 fn a_longer_timeout_waits_longer() {
-    let (addr, _server) = serve(Peer::Silent);
-    let (run, elapsed) = run(&[&addr.to_string(), "700", "still there?"]);
-    check_gave_up(&run, elapsed, addr, 700);
+    check_two_waits(
+        250,
+        1000,
+        "a reply from a server that never replies",
+        || {
+            let (addr, server) = serve(Peer::Silent);
+            (addr, Box::new(server))
+        },
+        |addr, millis| run_against_silence(addr, millis, "still there?"),
+        check_gave_up,
+    );
+}
+
+/// Checks a client whose connect got no answer: an error naming the address, after
+/// about `millis`, not less, not much more.
+fn check_connect_gave_up(run: &Finished, elapsed: Duration, addr: SocketAddr, millis: u64) {
+    if run.status.success() {
+        run.fail(&format!(
+            "Nothing answered the client's SYN at {addr}, so it never connected, yet it \
+             exited with status 0."
+        ));
+    }
+    run.assert_clean_error().assert_stderr(
+        predicate::str::contains(addr.to_string()),
+        &format!(
+            "The connect to {addr} timed out: the error should name the address it could not \
+             reach."
+        ),
+    );
+    let wanted = Duration::from_millis(millis);
+    if elapsed < wanted * 95 / 100 {
+        run.fail(&format!(
+            "The connect to {addr} gave up after {elapsed:?}, before the {millis} ms it was \
+             given. Pass the MILLIS timeout to connect_timeout."
+        ));
+    }
+    if elapsed > wanted + SLACK {
+        run.fail(&format!(
+            "The connect to {addr} gave up only after {elapsed:?}, long after the {millis} ms \
+             it was given. Connect with TcpStream::connect_timeout(&addr, timeout)."
+        ));
+    }
+}
+
+/// A listener whose accept queue is full drops the client's SYN, so its connect waits
+/// for an answer that does not come, until its timeout.
+fn unanswered() -> (SocketAddr, Box<dyn Send>) {
+    let queue = full_accept_queue(Ipv4Addr::LOCALHOST.into());
+    (queue.addr, Box::new(queue))
+}
+
+/// Runs the client against `addr`, where the SYN gets no answer, with MILLIS `millis`.
+fn run_against_full_queue(addr: SocketAddr, millis: u64) -> (Finished, Duration) {
+    run_within(
+        &[&addr.to_string(), &millis.to_string(), "knock"],
+        Duration::from_millis(millis) + SLACK,
+        |elapsed| {
+            format!(
+                "The test's listener at {addr} has a full accept queue, so the kernel drops \
+                 every new SYN and connect() waits for an answer that never comes (the \
+                 client's kernel would try again for about two minutes). The client was \
+                 given {millis} ms and after {elapsed:.1?} it was still waiting. Connect \
+                 with TcpStream::connect_timeout(&addr, timeout), Python's settimeout \
+                 followed by connect; TcpStream::connect has no timeout. (By hand: \
+                 `cargo run -p exercise-timeouts -- 10.255.255.1:9 500` tries an address \
+                 that usually never answers.)"
+            )
+        },
+    )
+}
+
+#[test]
+fn a_connect_that_gets_no_answer_gives_up_after_millis() {
+    let (addr, queue) = unanswered();
+    let (run, elapsed) = run_against_full_queue(addr, 300);
+    check_connect_gave_up(&run, elapsed, addr, 300);
+    drop(queue);
+}
+
+#[test]
+fn a_longer_connect_timeout_waits_longer() {
+    check_two_waits(
+        250,
+        1000,
+        "a SYN/ACK that never comes (a listener with a full accept queue)",
+        unanswered,
+        run_against_full_queue,
+        check_connect_gave_up,
+    );
 }
 
 #[test]
