@@ -5,11 +5,14 @@
 //! hangs up, and checks what the client prints, how it exits and how long it took.
 
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+#[cfg(not(windows))]
+use std::net::Ipv4Addr;
+use std::net::{SocketAddr, TcpListener};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
+#[cfg(not(windows))]
 use test_support::full_accept_queue::full_accept_queue;
 use test_support::{
     Finished, Program, accept_within, closed_port, program_under_test, read_until_closed,
@@ -291,8 +294,13 @@ fn a_longer_timeout_waits_longer() {
     );
 }
 
+// Windows answers a SYN to a full accept queue with a RST (refused, at once), so
+// there the unanswered SYN cannot be played this way: the connect tests are for
+// Linux and macOS, which drop it.
+
 /// Checks a client whose connect got no answer: an error naming the address, after
 /// about `millis`, not less, not much more.
+#[cfg(not(windows))]
 fn check_connect_gave_up(run: &Finished, elapsed: Duration, addr: SocketAddr, millis: u64) {
     if run.status.success() {
         run.fail(&format!(
@@ -324,12 +332,14 @@ fn check_connect_gave_up(run: &Finished, elapsed: Duration, addr: SocketAddr, mi
 
 /// A listener whose accept queue is full drops the client's SYN, so its connect waits
 /// for an answer that does not come, until its timeout.
+#[cfg(not(windows))]
 fn unanswered() -> (SocketAddr, Box<dyn Send>) {
     let queue = full_accept_queue(Ipv4Addr::LOCALHOST.into());
     (queue.addr, Box::new(queue))
 }
 
 /// Runs the client against `addr`, where the SYN gets no answer, with MILLIS `millis`.
+#[cfg(not(windows))]
 fn run_against_full_queue(addr: SocketAddr, millis: u64) -> (Finished, Duration) {
     run_within(
         &[&addr.to_string(), &millis.to_string(), "knock"],
@@ -349,6 +359,7 @@ fn run_against_full_queue(addr: SocketAddr, millis: u64) -> (Finished, Duration)
     )
 }
 
+#[cfg(not(windows))]
 #[test]
 fn a_connect_that_gets_no_answer_gives_up_after_millis() {
     let (addr, queue) = unanswered();
@@ -357,6 +368,7 @@ fn a_connect_that_gets_no_answer_gives_up_after_millis() {
     drop(queue);
 }
 
+#[cfg(not(windows))]
 #[test]
 fn a_longer_connect_timeout_waits_longer() {
     check_two_waits(

@@ -84,7 +84,7 @@ fn expect_queue(server: &mut Running, expected: u32, why: &str) {
             return;
         }
         // The count's hexadecimal digits read as decimal: 16 (0x10) taken for 10.
-        let misread = u32::from_str_radix(&format!("{expected:x}"), 10).ok();
+        let misread = format!("{expected:x}").parse::<u32>().ok();
         if expected >= 10 && Some(length) == misread && start.elapsed() > MISREAD_AFTER {
             server.fail(&format!(
                 "`queue` said {length}, and {why}, so it should say {expected}. /proc/net/tcp \

@@ -17,7 +17,7 @@ const DEFAULT_BACKLOG: &str = "5";
 const USAGE: &str = "usage: [ADDR [BACKLOG]]";
 
 fn main() -> Result<()> {
-    let (addr, backlog) = arguments()?;
+    let (addr, _backlog) = arguments()?;
 
     // sk = socket.socket(); sk.bind(addr); sk.listen(backlog). std's
     // TcpListener::bind would ask for a backlog of 128, whatever BACKLOG says.
