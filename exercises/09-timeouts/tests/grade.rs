@@ -161,21 +161,31 @@ const BY_HAND: &str = "To see it by hand: `nc -l 127.0.0.1 9999` (a server that 
     answers) in one terminal, `cargo run -p exercise-timeouts -- 127.0.0.1:9999 500 hi` \
     in another, then `echo $?`.";
 
+/// What the test's server received (None if no client came), and how long the
+/// client stayed connected after sending it, as the server saw it.
+fn finish_server(server: Server) -> (Option<Vec<u8>>, Duration) {
+    match server.join().expect("the test server's thread") {
+        Some((message, stayed)) => (Some(message), stayed),
+        None => (None, Duration::ZERO),
+    }
+}
+
 /// Fails unless the server received exactly `expected` from the client. Returns
 /// how long the client stayed connected after sending it, as the server saw it.
 fn check_received(run: &Finished, server: Server, expected: &str) -> Duration {
-    let record = server.join().expect("the test server's thread");
-    let stayed = record
-        .as_ref()
-        .map_or(Duration::ZERO, |(_, stayed)| *stayed);
-    let received = record.map(|(message, _)| message);
+    let (received, stayed) = finish_server(server);
+    check_message(run, received, expected);
+    stayed
+}
+
+/// Fails unless `received` is exactly `expected`.
+fn check_message(run: &Finished, received: Option<Vec<u8>>, expected: &str) {
     if received.as_deref() != Some(expected.as_bytes()) {
         run.fail(&format!(
             "The server should have received the message {expected:?}; it received {:?}.",
             received.map(|m| String::from_utf8_lossy(&m).into_owned())
         ));
     }
-    stayed
 }
 
 /// What to say to a client that stayed after the reply, waiting for more.
@@ -201,7 +211,7 @@ fn prints_a_reply_that_comes_at_once() {
         millis + GIVE_UP_WITHIN,
         waits_for_more,
     );
-    let stayed = check_received(&run, server, "ping");
+    let (received, stayed) = finish_server(server);
     if stayed > Duration::from_millis(1000) {
         run.fail(&waits_for_more(stayed));
     }
@@ -209,6 +219,7 @@ fn prints_a_reply_that_comes_at_once() {
         predicate::str::contains("PING"),
         "The server replied b\"PING\": the client should print the reply on stdout.",
     );
+    check_message(&run, received, "ping");
 }
 
 #[test]
@@ -293,8 +304,9 @@ fn run_against_silence(addr: SocketAddr, millis: u64, message: &str) -> (Finishe
 fn gives_up_after_millis_not_before() {
     let (addr, server) = serve(Peer::Silent);
     let (run, _) = run_against_silence(addr, 300, "anyone?");
-    let waited = check_received(&run, server, "anyone?");
+    let (received, waited) = finish_server(server);
     check_gave_up(&run, waited, addr, 300);
+    check_message(&run, received, "anyone?");
 }
 
 /// What keeps a test's peer alive while a client runs; called afterwards, it lets the
