@@ -11,6 +11,9 @@
 //! * a failure says what went wrong in words a learner can act on, and which chapter
 //!   of the book explains it ([`explain`]).
 
+pub mod abortive_close;
+pub mod full_accept_queue;
+
 use std::io::{BufRead, BufReader, Read};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};

@@ -156,6 +156,25 @@ fn a_small_message_arrives_whole() {
 }
 
 #[test]
+fn an_upload_to_a_server_on_ipv6_arrives_whole() {
+    let bytes = 256 << 10;
+    let listener = TcpListener::bind("[::1]:0").expect("bind [::1]:0");
+    let addr = listener.local_addr().expect("local_addr");
+    let mut client = program().spawn(&[&addr.to_string(), &bytes.to_string()]);
+    let mut conn = accept_client(&mut client, &listener, addr);
+    let received = receive(&mut conn, Duration::ZERO);
+    let run = client.finish();
+    check_everything_came(
+        &run,
+        &received,
+        bytes,
+        "The server is on the IPv6 loopback, [::1]: connect to the address you are given, \
+         whichever family it is, and send everything.",
+    );
+    check_said_so(&run, bytes, addr);
+}
+
+#[test]
 fn a_slow_server_reading_small_pieces_gets_every_byte() {
     let bytes = 4 << 20;
     let (listener, addr) = loopback_listener();

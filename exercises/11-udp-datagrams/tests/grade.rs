@@ -13,13 +13,22 @@ const CHAPTER: &str = "the book's chapter \"UDP: sendto and recvfrom\" \
     (book/src/udp-datagrams.md), and exercises/11-udp-datagrams/hint.md";
 
 fn start() -> (Running, SocketAddr) {
+    start_on("127.0.0.1:0")
+}
+
+fn start_on(local: &str) -> (Running, SocketAddr) {
     let program: Program = program_under_test!(CHAPTER);
-    program.start_server(&["127.0.0.1:0"])
+    program.start_server(&[local])
 }
 
 /// A client's UDP socket on loopback, with a deadline on every read.
 fn client() -> UdpSocket {
-    let sk = UdpSocket::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    client_on("127.0.0.1:0")
+}
+
+/// A client's UDP socket on `local` (port 0), with a deadline on every read.
+fn client_on(local: &str) -> UdpSocket {
+    let sk = UdpSocket::bind(local).unwrap_or_else(|e| panic!("bind {local}: {e}"));
     sk.set_read_timeout(Some(DEADLINE))
         .expect("set_read_timeout");
     sk
@@ -152,6 +161,70 @@ fn a_datagram_larger_than_1024_bytes_comes_back_whole() {
         "a datagram of 5000 bytes (is the buffer big enough? recv_from cuts what does not \
          fit)",
         &big.to_ascii_uppercase(),
+    );
+}
+
+/// The largest payload one UDP datagram carries over IPv4: 65,535 bytes of IP
+/// packet, less 20 of IP header and 8 of UDP header.
+const LARGEST_OVER_IPV4: usize = 65_507;
+/// Over IPv6 the 40-byte header is not counted in the packet's length: 65,535
+/// less the 8 of the UDP header.
+const LARGEST_OVER_IPV6: usize = 65_527;
+
+/// Sends one datagram of `size` bytes and expects all of it back, upper-cased.
+fn check_whole(server: &mut Running, sk: &UdpSocket, addr: SocketAddr, size: usize, why: &str) {
+    let big: Vec<u8> = b"datagram ".iter().copied().cycle().take(size).collect();
+    send(server, sk, addr, &big);
+    expect_reply(
+        server,
+        sk,
+        addr,
+        &format!("one datagram of {size} bytes ({why})"),
+        &big.to_ascii_uppercase(),
+    );
+}
+
+#[test]
+fn the_largest_datagram_comes_back_whole() {
+    let (mut server, addr) = start();
+    let sk = client();
+    check_whole(
+        &mut server,
+        &sk,
+        addr,
+        LARGEST_OVER_IPV4,
+        "the largest IPv4 allows; a buffer of 4 or 8 KiB cuts it, and recv_from drops \
+         the rest without a word",
+    );
+    send(&mut server, &sk, addr, b"and a small one");
+    expect_reply(
+        &mut server,
+        &sk,
+        addr,
+        "\"and a small one\"",
+        b"AND A SMALL ONE",
+    );
+}
+
+#[test]
+fn answers_on_ipv6_even_the_largest_datagram() {
+    let (mut server, addr) = start_on("[::1]:0");
+    let sk = client_on("[::1]:0");
+    send(&mut server, &sk, addr, b"hello over six");
+    expect_reply(
+        &mut server,
+        &sk,
+        addr,
+        "\"hello over six\"",
+        b"HELLO OVER SIX",
+    );
+    check_whole(
+        &mut server,
+        &sk,
+        addr,
+        LARGEST_OVER_IPV6,
+        "the largest IPv6 allows, 20 bytes more than IPv4's 65,507; make the buffer big \
+         enough for any datagram, 65,536 bytes",
     );
 }
 

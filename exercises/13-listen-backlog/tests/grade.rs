@@ -10,7 +10,6 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-#[cfg(target_os = "linux")]
 use std::time::Duration;
 
 use test_support::{DEADLINE, Program, Running, program_under_test};
@@ -22,6 +21,11 @@ const CHAPTER: &str = "the book's chapter \"The three-way handshake and listen's
 /// handshake on loopback takes (microseconds), even on a busy machine.
 #[cfg(target_os = "linux")]
 const LEFT_OUT_AFTER: Duration = Duration::from_millis(500);
+
+/// How long a count that looks like hexadecimal read as decimal may stay, before the
+/// test says so (a count still growing passes through smaller values on its way).
+#[cfg(target_os = "linux")]
+const MISREAD_AFTER: Duration = Duration::from_millis(300);
 
 fn start(args: &[&str]) -> (Running, SocketAddr) {
     let program: Program = program_under_test!(CHAPTER);
@@ -78,6 +82,15 @@ fn expect_queue(server: &mut Running, expected: u32, why: &str) {
         };
         if length == expected {
             return;
+        }
+        // The count's hexadecimal digits read as decimal: 16 (0x10) taken for 10.
+        let misread = format!("{expected:x}").parse::<u32>().ok();
+        if expected >= 10 && Some(length) == misread && start.elapsed() > MISREAD_AFTER {
+            server.fail(&format!(
+                "`queue` said {length}, and {why}, so it should say {expected}. /proc/net/tcp \
+                 shows the queue as {expected:08X}, in hexadecimal: {expected} is 0x{expected:X}. \
+                 Parse rx_queue with u32::from_str_radix(text, 16), as the port."
+            ));
         }
         if length > expected || start.elapsed() > DEADLINE {
             server.fail(&format!(
@@ -144,6 +157,45 @@ fn queue_counts_the_waiting_connections_and_accept_takes_them() {
     expect_queue(&mut server, 1, "one of the two clients was accepted");
 }
 
+/// Sixteen waiting connections: /proc/net/tcp says 00000010, which only a
+/// hexadecimal reading turns into 16.
+#[cfg(target_os = "linux")]
+#[test]
+fn queue_reads_hexadecimal_past_nine() {
+    let (mut server, addr) = start(&["127.0.0.1:0", "20"]);
+    let _clients: Vec<TcpStream> = (1..=16)
+        .map(|which| connect(&mut server, addr, which))
+        .collect();
+    expect_queue(
+        &mut server,
+        16,
+        "sixteen clients connected and none was accepted",
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn queue_counts_on_ipv6_too() {
+    let (mut server, addr) = start(&["[::1]:0", "3"]);
+    if !addr.is_ipv6() {
+        server.fail(&format!(
+            "Asked to listen on [::1]:0, the server said it listens on {addr}. Bind the \
+             address you are given, whichever family it is (Domain::for_address(addr))."
+        ));
+    }
+    let _first = connect(&mut server, addr, 1);
+    let _second = connect(&mut server, addr, 2);
+    // An IPv6 listener has its row in /proc/net/tcp6, not /proc/net/tcp.
+    expect_queue(
+        &mut server,
+        2,
+        "two clients connected over IPv6 to the listener on [::1] and none was accepted \
+         (its row is in /proc/net/tcp6)",
+    );
+    say(&mut server, "accept");
+    server.wait_for_line_containing("accepted [::1]:", "`accepted [::1]:PORT`");
+}
+
 #[cfg(not(target_os = "linux"))]
 #[test]
 fn queue_is_unknown_where_there_is_no_proc_net_tcp() {
@@ -192,6 +244,16 @@ fn accept_takes_the_oldest_connection_first() {
 fn accept_waits_for_a_client_when_the_queue_is_empty() {
     let (mut server, addr) = start(&["127.0.0.1:0", "1"]);
     say(&mut server, "accept");
+    // A client that comes late: this pause is the behaviour under test. By its end
+    // the server has long read `accept` and found the queue empty.
+    std::thread::sleep(Duration::from_millis(200));
+    if !server.is_running() {
+        server.fail(
+            "The server was told `accept` with nobody in the queue, and it exited instead of \
+             waiting for a client. accept() on a blocking listener waits, like Python's; a \
+             non-blocking one fails at once with WouldBlock (EAGAIN).",
+        );
+    }
     let client = connect(&mut server, addr, 1);
     let me = client.local_addr().expect("the client's address");
     let line = server.next_line("`accepted PEER`, once a client came");

@@ -11,6 +11,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
+use test_support::abortive_close::reset;
 use test_support::{DEADLINE, Finished, Program, Running, connect, program_under_test};
 
 const CHAPTER: &str = "the book's chapter \"What recv(1024) does not promise: framing\" \
@@ -24,8 +25,12 @@ const MAX_FRAME: usize = 65_536;
 const PAUSE: Duration = Duration::from_millis(10);
 
 fn start() -> (Running, SocketAddr, TcpStream) {
+    start_on("127.0.0.1:0")
+}
+
+fn start_on(local: &str) -> (Running, SocketAddr, TcpStream) {
     let program: Program = program_under_test!(CHAPTER);
-    let (server, addr) = program.start_server(&["127.0.0.1:0"]);
+    let (server, addr) = program.start_server(&[local]);
     let client = connect(addr);
     // Each write leaves at once, in a segment of its own.
     client.set_nodelay(true).expect("TCP_NODELAY");
@@ -93,7 +98,17 @@ fn shorten(text: &str) -> String {
 /// Closes the client's side and checks that the server exits with status 0.
 fn close_and_finish(server: Running, client: TcpStream) {
     drop(client);
-    server.finish().assert_success();
+    let finished = server.finish();
+    if !finished.status.success() {
+        finished.fail(&format!(
+            "The client sent whole frames, then closed the connection between two frames: \
+             the normal end of the conversation, so the server should exit with status 0. \
+             It exited with {}. A read of 0 bytes where a new length would begin is the \
+             end, not an error (read_exact reports it as one: `failed to fill whole \
+             buffer`; read the prefix with your own loop and count the bytes).",
+            finished.status
+        ));
+    }
 }
 
 /// Waits for the server to exit on its own, and fails with `why` if it does not.
@@ -193,6 +208,103 @@ fn the_longest_message_in_one_burst() {
     );
     expect_message(&mut server, "after it", "right behind the long one");
     close_and_finish(server, client);
+}
+
+#[test]
+fn reads_frames_from_a_client_on_ipv6() {
+    let (mut server, _, mut client) = start_on("[::1]:0");
+    send(
+        &mut server,
+        &mut client,
+        &frame("over IPv6, 你好".as_bytes()),
+    );
+    expect_message(&mut server, "over IPv6, 你好", "over IPv6, in one send");
+    close_and_finish(server, client);
+}
+
+/// The server's peak memory so far (VmHWM in /proc/PID/status), in bytes.
+#[cfg(target_os = "linux")]
+fn peak_memory(server: &Running) -> usize {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.id()))
+        .expect("read /proc/PID/status");
+    let kib = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| {
+            rest.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<usize>()
+                .ok()
+        })
+        .expect("a VmHWM line in /proc/PID/status");
+    kib << 10
+}
+
+/// 8 MiB of frames in one go: a server that keeps every byte it received (and
+/// only moves an index forward) holds all 8 MiB; one that keeps at most a frame
+/// at a time stays small.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_flood_of_frames_keeps_memory_bounded() {
+    const FRAMES: usize = 128;
+    const ALLOWED_GROWTH: usize = 4 << 20;
+    let (mut server, _, mut client) = start();
+    let before = peak_memory(&server);
+    let one = frame(&[b'f'; MAX_FRAME]);
+    let flood: Vec<u8> = one
+        .iter()
+        .copied()
+        .cycle()
+        .take(one.len() * FRAMES)
+        .chain(frame(b"end of the flood"))
+        .collect();
+    send(&mut server, &mut client, &flood);
+    // The server's lines are 64 KiB each: wait for the last, never show them all.
+    server.wait_for_line_containing(
+        "characters: end of the flood",
+        "the line for the last frame of an 8 MiB flood, `end of the flood`",
+    );
+    let growth = peak_memory(&server).saturating_sub(before);
+    if growth > ALLOWED_GROWTH {
+        panic!(
+            "{}",
+            test_support::explain(
+                &format!(
+                    "The client sent {FRAMES} frames of {MAX_FRAME} bytes, 8 MiB in all, and \
+                     the server printed each one; meanwhile its memory grew by {} MiB (VmHWM \
+                     in /proc/{}/status). A server that reads frames needs room for one frame \
+                     (and one read) at a time: throw away the bytes of a frame once it is \
+                     printed (Vec::drain, or a fresh Vec per frame), so that no client can make \
+                     it grow without end.",
+                    growth >> 20,
+                    server.id()
+                ),
+                "(128 lines of 64 KiB, not shown)",
+                "",
+                CHAPTER,
+            )
+        );
+    }
+    close_and_finish(server, client);
+}
+
+#[test]
+fn a_client_that_resets_mid_frame_is_a_clean_error() {
+    let (mut server, _, mut client) = start();
+    send(&mut server, &mut client, &frame(b"before the reset"));
+    expect_message(&mut server, "before the reset", "in one send");
+    send(&mut server, &mut client, b"\0\0\0\x10half");
+    // A crash, or SO_LINGER 0: a RST instead of a FIN, so the server's next read
+    // fails with ECONNRESET.
+    reset(client);
+    wait_for_exit(
+        server,
+        "The client sent half a frame and reset the connection (a RST, as a crashed peer \
+         sends), and the server is still running. A read that fails with ECONNRESET is an \
+         error to report and stop for, not a reason to read again.",
+    )
+    .assert_clean_error();
 }
 
 #[test]

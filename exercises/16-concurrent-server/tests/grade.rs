@@ -24,6 +24,39 @@ fn start() -> (Running, SocketAddr) {
     program_under_test!(CHAPTER).start_server(&["127.0.0.1:0"])
 }
 
+/// How long the server's threads have wanted a CPU so far: the time they ran plus
+/// the time they waited for a turn, summed over /proc/PID/task/*/schedstat. A
+/// thread blocked in a call adds nothing; one that spins adds about the wall time,
+/// however busy the machine is (then it waits for its turn instead of running).
+#[cfg(target_os = "linux")]
+fn runnable_time(server: &Running) -> Duration {
+    let tasks =
+        std::fs::read_dir(format!("/proc/{}/task", server.id())).expect("read /proc/PID/task");
+    let nanos: u64 = tasks
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok())
+        .map(|stat| {
+            // on-CPU time and run-queue wait, in nanoseconds, then the timeslices.
+            stat.split_whitespace()
+                .take(2)
+                .filter_map(|field| field.parse::<u64>().ok())
+                .sum::<u64>()
+        })
+        .sum();
+    Duration::from_nanos(nanos)
+}
+
+/// How many of the file descriptors numbered below `limit` the server has open,
+/// from /proc/PID/fd. (A descriptor it inherited with a higher number takes no room
+/// under the limit: the kernel hands out the lowest free number.)
+#[cfg(target_os = "linux")]
+fn open_files_below(server: &Running, limit: usize) -> usize {
+    std::fs::read_dir(format!("/proc/{}/fd", server.id()))
+        .expect("read /proc/PID/fd")
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<usize>().ok())
+        .filter(|&fd| fd < limit)
+        .count()
+}
+
 /// A test client: a connection and a reader for the server's lines.
 struct Client {
     name: String,
@@ -160,4 +193,132 @@ fn a_client_that_leaves_mid_line_does_not_disturb_the_others() {
     polite.ask(&mut server, "still there?", "a client with half a line");
     half.send(&mut server, b"ght\n");
     half.expect(&mut server, "NO END IN SIGHT", "a polite client");
+}
+
+#[test]
+fn serves_clients_on_ipv6() {
+    let (mut server, addr) = program_under_test!(CHAPTER).start_server(&["[::1]:0"]);
+    let _silent = Client::connect(addr, "a silent client on [::1]");
+    let mut next = Client::connect(addr, "the next client on [::1]");
+    next.ask(&mut server, "hello over six", "a silent client on [::1]");
+}
+
+/// A server that waits in accept() and read() wants no CPU while nobody speaks; one
+/// that asks non-blocking sockets again and again, without waiting for readiness
+/// (poll, mio), burns a core doing nothing.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_idle_server_uses_no_cpu_time() {
+    const IDLE: Duration = Duration::from_millis(600);
+    const ALLOWED: Duration = Duration::from_millis(60);
+    let (mut server, addr) = start();
+    let _silent = Client::connect(addr, "a silent client");
+    let mut client = Client::connect(addr, "a client");
+    client.ask(&mut server, "one line, then silence", "a silent client");
+    let before = runnable_time(&server);
+    // Nobody speaks: the idleness is what is measured.
+    thread::sleep(IDLE);
+    let used = runnable_time(&server).saturating_sub(before);
+    if used > ALLOWED {
+        server.fail(&format!(
+            "Two clients were connected and silent, nobody else came, and in {IDLE:?} the \
+             server wanted a CPU for {used:?} (run or waiting for its turn: \
+             /proc/{}/task/*/schedstat), more than {ALLOWED:?}. It is busy asking sockets \
+             that have nothing to say. Let the kernel wake it: \
+             blocking calls in a thread per client, or a readiness loop that waits in \
+             poll (mio's Poll::poll) until a socket is ready.",
+            server.id()
+        ));
+    }
+    client.ask(&mut server, "still served", "a silent client");
+}
+
+/// Reads one line within the client's read timeout; None if none came.
+#[cfg(target_os = "linux")]
+fn try_line(client: &mut Client) -> Option<String> {
+    let mut line = Vec::new();
+    match client.reader.read_until(b'\n', &mut line) {
+        Ok(n) if n > 0 => Some(String::from_utf8_lossy(&line).into_owned()),
+        _ => None,
+    }
+}
+
+/// With a low limit on open files, accept() fails with EMFILE while every
+/// descriptor is taken; the server must say so and go on, and take the waiting
+/// client as soon as a descriptor is free again.
+#[cfg(target_os = "linux")]
+#[test]
+fn accept_errors_do_not_stop_the_server() {
+    const LIMIT: usize = 8;
+    /// How long the client over the limit waits before one of the others leaves:
+    /// the server meets EMFILE at once; this is the behaviour under test.
+    const OVER_THE_LIMIT_FOR: Duration = Duration::from_millis(300);
+    let program = program_under_test!(CHAPTER);
+    // `ulimit -n` in a shell that then becomes the server: the limit is inherited.
+    let shell = test_support::Program::new("sh", CHAPTER);
+    let (mut server, addr) = shell.start_server(&[
+        "-c",
+        &format!("ulimit -n {LIMIT} && exec \"$0\" \"$@\""),
+        program.path(),
+        "127.0.0.1:0",
+    ]);
+    let room = LIMIT.saturating_sub(open_files_below(&server, LIMIT));
+    if room == 0 {
+        server.fail(&format!(
+            "Before any client came, the server already had {LIMIT} files open (/proc/{}/fd), \
+             the whole limit.",
+            server.id()
+        ));
+    }
+    // Fill every descriptor the server has left with a client it serves.
+    let mut clients: Vec<Client> = (1..=room)
+        .map(|i| Client::connect(addr, &format!("client {i}")))
+        .collect();
+    for (i, client) in clients.iter_mut().enumerate() {
+        client.ask(
+            &mut server,
+            &format!("client {} is in", i + 1),
+            "the others",
+        );
+    }
+    // One more: the kernel queues it, but the server's accept() fails with EMFILE
+    // (too many open files) until one of the others leaves.
+    let mut over = Client::connect(addr, "the client over the limit");
+    over.send(&mut server, b"let me in\n");
+    over.conn
+        .set_read_timeout(Some(OVER_THE_LIMIT_FOR))
+        .expect("set_read_timeout");
+    let early = try_line(&mut over);
+    over.conn
+        .set_read_timeout(Some(ANSWER_WITHIN))
+        .expect("set_read_timeout");
+    let answer = early.or_else(|| {
+        drop(clients.remove(0));
+        try_line(&mut over)
+    });
+    if answer.as_deref() != Some("LET ME IN\n") {
+        let stopped = !server.is_running();
+        server.fail(&format!(
+            "The server could open only {LIMIT} files (ulimit -n {LIMIT}), and {room} clients \
+             took the last of them; then one more connected and sent b\"let me in\\n\". \
+             accept() fails for it with EMFILE (too many open files) until a descriptor is \
+             free. Then client 1 left, freeing one, and the client over the limit should have \
+             been answered b\"LET ME IN\\n\"; it got {answer:?}.{} An error from accept() \
+             concerns that one attempt: print it and go on accepting (do not `?` or unwrap \
+             it). By hand: `sh -c 'ulimit -n {LIMIT}; exec cargo run -q -p \
+             exercise-concurrent-server'`, then {} `nc 127.0.0.1 9999` at once.",
+            if stopped {
+                " The server has stopped."
+            } else {
+                ""
+            },
+            room + 1
+        ));
+    }
+    // The others are served still.
+    drop(over);
+    for client in &mut clients {
+        let name = client.name.clone();
+        client.ask(&mut server, &format!("{name} still here"), "the others");
+    }
 }

@@ -1,0 +1,129 @@
+//! Wrong: a readiness loop without the waiting: non-blocking sockets, asked in turn
+//! Caught by: an_idle_server_uses_no_cpu_time
+//!
+//! One thread serves everyone, but it asks every socket again and again whether
+//! it has something, and nothing tells it to wait: with nobody speaking, it burns
+//! a core. The chapter: wait for readiness (poll, mio's Poll::poll), or block in a
+//! thread per client, so that the kernel wakes the server when there is work.
+
+// Kept from the stub: the given serve_client and converse are no longer used.
+#![allow(dead_code, unused_imports)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::thread;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+const DEFAULT_ADDR: &str = "127.0.0.1:9999";
+/// Close a client that sends nothing for this long. (Given.)
+const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// The longest line a client may send, in bytes. (Given.)
+const MAX_LINE: usize = 1024;
+
+fn main() -> Result<()> {
+    let text = std::env::args().nth(1).unwrap_or(DEFAULT_ADDR.into());
+    let addr: SocketAddr = text.parse().with_context(|| {
+        format!("usage: [ADDR]: {text:?} is not an address like {DEFAULT_ADDR}")
+    })?;
+    let listener = TcpListener::bind(addr).with_context(|| format!("bind({addr}) failed"))?;
+    let bound = listener.local_addr().context("getsockname() failed")?;
+    println!("listening on {bound}");
+
+    serve_many(listener)
+}
+
+/// Every connected client served at once.
+fn serve_many(listener: TcpListener) -> Result<()> {
+    listener
+        .set_nonblocking(true)
+        .context("setblocking(False) failed")?;
+    // Each client: its connection and the part of a line it has sent so far.
+    let mut clients: Vec<(TcpStream, Vec<u8>)> = Vec::new();
+    loop {
+        match listener.accept() {
+            Ok((conn, _)) => {
+                if conn.set_nonblocking(true).is_ok() {
+                    clients.push((conn, Vec::new()));
+                }
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(error) => eprintln!("accept() failed: {error}"),
+        }
+        clients.retain_mut(|(conn, pending)| {
+            let mut chunk = [0u8; 1024];
+            match conn.read(&mut chunk) {
+                Ok(0) => false,
+                Ok(n) => {
+                    pending.extend_from_slice(&chunk[..n]);
+                    while let Some(end) = pending.iter().position(|&b| b == b'\n') {
+                        let line: Vec<u8> = pending.drain(..=end).collect();
+                        let text = String::from_utf8_lossy(&line[..end]);
+                        let text = text.trim_end_matches('\r');
+                        if conn
+                            .write_all(format!("{}\n", text.to_uppercase()).as_bytes())
+                            .is_err()
+                        {
+                            return false;
+                        }
+                    }
+                    pending.len() <= MAX_LINE
+                }
+                Err(error) => error.kind() == std::io::ErrorKind::WouldBlock,
+            }
+        });
+    }
+}
+
+/// Talks to one client until it leaves: each line it sends comes back upper-cased.
+/// Blocking calls: whoever runs this serves nobody else meanwhile. (Given.)
+fn serve_client(conn: TcpStream) {
+    let peer = conn
+        .peer_addr()
+        .map_or_else(|_| "a client".into(), |peer| peer.to_string());
+    match converse(&conn) {
+        Ok(lines) => println!("{peer}: left after {lines} lines"),
+        Err(error) => println!("{peer}: {error:#}"),
+    }
+    // Dropping `conn` closes the connection.
+}
+
+/// recv a line, upper-case it, sendall, until the client closes. (Given.)
+fn converse(conn: &TcpStream) -> Result<u64> {
+    conn.set_read_timeout(Some(IDLE_TIMEOUT))
+        .context("settimeout failed")?;
+    let mut reader = BufReader::new(conn);
+    let mut writer = conn;
+    let mut lines = 0;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        // Read up to the next `\n`, but never more than MAX_LINE + 1 bytes.
+        let n = (&mut reader)
+            .take(MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut line)
+            .context("recv failed (or the client was idle too long)")?;
+        if n == 0 {
+            return Ok(lines); // the client closed its side
+        }
+        let text = line.strip_suffix(b"\n").unwrap_or(&line);
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        let reply = if text.len() > MAX_LINE {
+            Err(format!("error: line longer than {MAX_LINE} bytes\n"))
+        } else {
+            match std::str::from_utf8(text) {
+                Ok(text) => Ok(format!("{}\n", text.to_uppercase())),
+                Err(_) => Err("error: not valid UTF-8\n".to_string()),
+            }
+        };
+        match reply {
+            Ok(reply) => writer.write_all(reply.as_bytes()).context("send failed")?,
+            Err(error) => {
+                let _ = writer.write_all(error.as_bytes());
+                anyhow::bail!("{}", error.trim_end());
+            }
+        }
+        lines += 1;
+    }
+}
