@@ -9,7 +9,18 @@
 //! * a started program is killed when the test ends, however it ends ([`Running`]
 //!   kills its child in `Drop`);
 //! * a failure says what went wrong in words a learner can act on, and which chapter
-//!   of the book explains it ([`explain`]).
+//!   of the book explains it ([`explain`]), after what crossed the wire
+//!   ([`wire::Transcript`]) and a command to reproduce it by hand.
+//!
+//! [`peers`] holds the hostile peers a grade can play: a client that resets, a
+//! writer that splits or merges messages, a reader that is slow or never reads, a
+//! silent client, a peer on `[::1]`, an address whose SYN gets no answer, a low
+//! open-file limit, and paths that are symlinks or stale or live sockets.
+
+pub mod peers;
+pub mod wire;
+
+pub use wire::{Transcript, Wire};
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -35,6 +46,7 @@ macro_rules! program_under_test {
             env!(concat!("CARGO_BIN_EXE_", env!("CARGO_PKG_NAME"))),
             $chapter,
         )
+        .with_package(env!("CARGO_PKG_NAME"))
     };
 }
 
@@ -43,11 +55,40 @@ macro_rules! program_under_test {
 pub struct Program {
     path: &'static str,
     chapter: &'static str,
+    package: Option<&'static str>,
 }
 
 impl Program {
     pub fn new(path: &'static str, chapter: &'static str) -> Self {
-        Program { path, chapter }
+        Program {
+            path,
+            chapter,
+            package: None,
+        }
+    }
+
+    /// Names the Cargo package that builds this program, for the command a failure
+    /// message gives to reproduce it by hand ([`Program::cargo_run`]).
+    pub fn with_package(mut self, package: &'static str) -> Self {
+        self.package = Some(package);
+        self
+    }
+
+    /// `cargo run -q -p PACKAGE -- ARGS`: how a learner starts this program by hand.
+    pub fn cargo_run(&self, args: &str) -> String {
+        let package = self.package.unwrap_or(self.path);
+        let args = if args.is_empty() {
+            String::new()
+        } else {
+            format!(" -- {args}")
+        };
+        format!("cargo run -q -p {package}{args}")
+    }
+
+    /// Whether this is the course's reference answer (a `solution-…` package), not
+    /// the learner's exercise.
+    pub fn is_reference_answer(&self) -> bool {
+        self.package.is_some_and(|p| p.starts_with("solution-"))
     }
 
     pub fn path(&self) -> &'static str {
@@ -146,19 +187,19 @@ impl Program {
             .timeout(DEADLINE)
             .output()
             .unwrap_or_else(|e| panic!("could not run {}: {e}", self.path));
-        let finished = Finished {
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        // Stopped by the deadline (killed, so no exit code) rather than by a panic.
+        // This is not a failure yet: the test's own checks run first, so that the
+        // message a learner reads is about the lesson; every failure message and
+        // assert_success/assert_clean_error mention the deadline too.
+        let timed_out = output.status.code().is_none() && !stderr.contains("panicked");
+        Finished {
             program: self.clone(),
             status: output.status,
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        };
-        if output.status.code().is_none() && !finished.stderr.contains("panicked") {
-            finished.fail(&format!(
-                "The program did not finish within {DEADLINE:?} and was stopped. Is it \
-                 waiting for something that never comes (a reply, the end of input)?"
-            ));
+            stderr,
+            timed_out,
         }
-        finished
     }
 }
 
@@ -232,6 +273,7 @@ impl Running {
             status,
             stdout: self.all_stdout(),
             stderr: self.stderr_text(),
+            timed_out: false,
         }
     }
 
@@ -254,6 +296,30 @@ impl Running {
             "{}",
             explain(problem, &stdout, &stderr, self.program.chapter)
         )
+    }
+
+    /// Fails the test with `problem`, then what crossed the wire in order, what the
+    /// program printed, and `reproduce`: commands to replay the exchange by hand.
+    #[track_caller]
+    pub fn fail_exchange(&mut self, problem: &str, wire: &Transcript, reproduce: &str) -> ! {
+        let stdout = self.all_stdout();
+        let stderr = self.stderr_text();
+        panic!(
+            "{}",
+            explain_exchange(
+                problem,
+                &wire.to_string(),
+                &stdout,
+                &stderr,
+                reproduce,
+                self.program.chapter
+            )
+        )
+    }
+
+    /// The program, to build a reproduce command with [`Program::cargo_run`].
+    pub fn program(&self) -> &Program {
+        &self.program
     }
 
     fn wait_for_exit(&mut self) -> Option<ExitStatus> {
@@ -298,12 +364,17 @@ pub struct Finished {
     pub status: ExitStatus,
     pub stdout: String,
     pub stderr: String,
+    /// The program did not finish within [`DEADLINE`] and was stopped.
+    pub timed_out: bool,
 }
 
 impl Finished {
     /// Fails the test unless the program exited with status 0.
     #[track_caller]
     pub fn assert_success(&self) -> &Self {
+        if self.timed_out {
+            self.fail("The program should have finished and succeeded, but it was still running.");
+        }
         if !self.status.success() {
             self.fail(&format!(
                 "The program should have succeeded, but it exited with {}.",
@@ -317,6 +388,11 @@ impl Finished {
     /// without panicking: bad input deserves a message, never a panic.
     #[track_caller]
     pub fn assert_clean_error(&self) -> &Self {
+        if self.timed_out {
+            self.fail(
+                "The program should have reported an error and exited, but it was still running.",
+            );
+        }
         if self.stderr.contains("panicked") {
             self.fail("The program panicked. Bad input or a failed call deserves a clear error message and a non-zero exit status (return an `Err` from `main`), never a panic.");
         }
@@ -346,17 +422,63 @@ impl Finished {
 
     #[track_caller]
     pub fn fail(&self, problem: &str) -> ! {
+        self.fail_exchange(problem, &Transcript::default(), "")
+    }
+
+    /// Like [`Running::fail_exchange`]: the problem, what crossed the wire, what the
+    /// program printed, and how to reproduce it by hand.
+    #[track_caller]
+    pub fn fail_exchange(&self, problem: &str, wire: &Transcript, reproduce: &str) -> ! {
+        let mut problem = problem.to_string();
+        if self.timed_out {
+            problem.push_str(&format!(
+                "\n(The program also did not finish within {DEADLINE:?} and was stopped: is it \
+                 waiting for something that never comes, a reply or the end of input?)"
+            ));
+        }
         panic!(
             "{}",
-            explain(problem, &self.stdout, &self.stderr, self.program.chapter)
+            explain_exchange(
+                &problem,
+                &wire.to_string(),
+                &self.stdout,
+                &self.stderr,
+                reproduce,
+                self.program.chapter
+            )
         )
+    }
+
+    /// The program, to build a reproduce command with [`Program::cargo_run`].
+    pub fn program(&self) -> &Program {
+        &self.program
     }
 }
 
 /// Builds the message a failed test shows: the problem, then what the program said,
 /// with a stub's `todo!()` called out for what it is, then where to read more.
 pub fn explain(problem: &str, stdout: &str, stderr: &str, chapter: &str) -> String {
+    explain_exchange(problem, "", stdout, stderr, "", chapter)
+}
+
+/// [`explain`] with what crossed the wire (`wire`, a rendered [`Transcript`]) after
+/// the problem, and `reproduce` (commands to paste) before the chapter. Empty parts
+/// are left out. The problem always comes first: it is the lesson.
+pub fn explain_exchange(
+    problem: &str,
+    wire: &str,
+    stdout: &str,
+    stderr: &str,
+    reproduce: &str,
+    chapter: &str,
+) -> String {
     let mut message = format!("\n\n{problem}\n");
+    if !wire.trim().is_empty() {
+        message.push_str(&format!(
+            "\nWhat crossed the wire, in order (-> the test sent, <- the program sent):\n{}\n",
+            indent(wire)
+        ));
+    }
     if let Some(todo) = todo_message(stderr) {
         message.push_str(&format!(
             "\nThe program reached a `todo!()` that is still waiting for you:\n    {todo}\n"
@@ -366,6 +488,12 @@ pub fn explain(problem: &str, stdout: &str, stderr: &str, chapter: &str) -> Stri
     }
     if !stdout.trim().is_empty() {
         message.push_str(&format!("\nIt wrote to stdout:\n{}\n", indent(stdout)));
+    }
+    if !reproduce.trim().is_empty() {
+        message.push_str(&format!(
+            "\nTo see it for yourself, run from the repository's root:\n{}\n",
+            indent(reproduce)
+        ));
     }
     message.push_str(&format!("\nRead: {chapter}\n"));
     message
