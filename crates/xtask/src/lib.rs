@@ -4,6 +4,7 @@ pub mod book;
 pub mod checks;
 pub mod mask;
 pub mod output;
+pub mod wrong;
 
 /// The list of exercises lives in the `course` crate, which the learner's tool and
 /// these checks share.
