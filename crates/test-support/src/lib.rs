@@ -290,12 +290,7 @@ impl Running {
     /// Fails the test with `problem`, the program's output so far, and the chapter.
     #[track_caller]
     pub fn fail(&mut self, problem: &str) -> ! {
-        let stdout = self.all_stdout();
-        let stderr = self.stderr_text();
-        panic!(
-            "{}",
-            explain(problem, &stdout, &stderr, self.program.chapter)
-        )
+        self.fail_exchange(problem, &Transcript::default(), "")
     }
 
     /// Fails the test with `problem`, then what crossed the wire in order, what the
@@ -307,7 +302,7 @@ impl Running {
         panic!(
             "{}",
             explain_exchange(
-                problem,
+                &format!("{problem}{}", whose(&self.program)),
                 &wire.to_string(),
                 &stdout,
                 &stderr,
@@ -373,7 +368,7 @@ impl Finished {
     #[track_caller]
     pub fn assert_success(&self) -> &Self {
         if self.timed_out {
-            self.fail("The program should have finished and succeeded, but it was still running.");
+            self.fail("The program should have finished and succeeded.");
         }
         if !self.status.success() {
             self.fail(&format!(
@@ -439,7 +434,7 @@ impl Finished {
         panic!(
             "{}",
             explain_exchange(
-                &problem,
+                &format!("{problem}{}", whose(&self.program)),
                 &wire.to_string(),
                 &self.stdout,
                 &self.stderr,
@@ -497,6 +492,18 @@ pub fn explain_exchange(
     }
     message.push_str(&format!("\nRead: {chapter}\n"));
     message
+}
+
+/// A note for a failure of the course's own reference answer, which `cargo test` at
+/// the root runs with the exercise's test file: the learner's code is not at fault.
+fn whose(program: &Program) -> String {
+    match program.package {
+        Some(package) if program.is_reference_answer() => format!(
+            "\n(This is the grade of the course's reference answer, package {package}, \
+             not of your exercise: the course itself has a bug here.)"
+        ),
+        _ => String::new(),
+    }
 }
 
 /// The message of a `todo!()` panic in `stderr`, if the program hit one.
