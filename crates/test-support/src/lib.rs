@@ -22,7 +22,7 @@ pub mod wire;
 
 pub use wire::{Transcript, Wire};
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -113,20 +113,34 @@ impl Program {
 
         // Two reader threads, so neither pipe can fill up and block the program.
         let (line_tx, lines) = mpsc::channel();
+        let unfinished = Arc::new(Unfinished::default());
+        let unfinished_line = Arc::clone(&unfinished);
         thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
+            let mut stdout = stdout;
             let mut line = Vec::new();
-            while let Ok(n) = reader.read_until(b'\n', &mut line) {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
-                let text = String::from_utf8_lossy(&line)
-                    .trim_end_matches(['\r', '\n'])
-                    .to_string();
-                if line_tx.send(text).is_err() {
-                    break;
+                for &byte in &buf[..n] {
+                    if byte != b'\n' {
+                        line.push(byte);
+                        continue;
+                    }
+                    let text = String::from_utf8_lossy(&line)
+                        .trim_end_matches('\r')
+                        .to_string();
+                    if line_tx.send(text).is_err() {
+                        return;
+                    }
+                    line.clear();
                 }
-                line.clear();
+                // What is printed of a line not ended yet, such as a prompt `>> `.
+                unfinished_line.set(&line);
+            }
+            if !line.is_empty() {
+                let _ = line_tx.send(String::from_utf8_lossy(&line).into_owned());
             }
         });
         let stderr_text = Arc::new(Mutex::new(Vec::new()));
@@ -147,6 +161,7 @@ impl Program {
             stdin,
             lines,
             stdout_seen: Vec::new(),
+            unfinished,
             stderr: stderr_text,
             stderr_done: Some(stderr_done),
         }
@@ -210,6 +225,7 @@ pub struct Running {
     stdin: Option<ChildStdin>,
     lines: Receiver<String>,
     stdout_seen: Vec<String>,
+    unfinished: Arc<Unfinished>,
     stderr: Arc<Mutex<Vec<u8>>>,
     stderr_done: Option<thread::JoinHandle<()>>,
 }
@@ -245,6 +261,36 @@ impl Running {
                 self.fail(&format!("The program stopped before printing {what}."))
             }
         }
+    }
+
+    /// Waits until the line the program is printing, not yet ended by a newline,
+    /// ends with `text`: a prompt such as `>> `, which must be visible (flushed)
+    /// before the user types anything. `what` says what the test expects.
+    #[track_caller]
+    pub fn wait_for_unfinished_line(&mut self, text: &str, what: &str) -> String {
+        let start = Instant::now();
+        let mut shown = self.unfinished.text.lock().unwrap();
+        loop {
+            let line = String::from_utf8_lossy(&shown).into_owned();
+            if line.ends_with(text) {
+                return line;
+            }
+            let left = DEADLINE.saturating_sub(start.elapsed());
+            if left.is_zero() {
+                drop(shown);
+                self.fail(&format!(
+                    "Waited {DEADLINE:?} for {what}, printed without a newline after it; the \
+                     line being printed was {line:?}. Text without a newline stays in \
+                     stdout's buffer until you flush it: io::stdout().flush()."
+                ));
+            }
+            shown = self.unfinished.changed.wait_timeout(shown, left).unwrap().0;
+        }
+    }
+
+    /// What the program has written to stderr so far.
+    pub fn stderr_so_far(&self) -> String {
+        self.stderr_text()
     }
 
     /// Reads lines until one contains `text`; `what` says what the test expects, for
@@ -349,6 +395,23 @@ impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// The line a program is printing, before its newline (a prompt), and a signal
+/// for each change to it.
+#[derive(Default)]
+struct Unfinished {
+    text: Mutex<Vec<u8>>,
+    changed: std::sync::Condvar,
+}
+
+impl Unfinished {
+    fn set(&self, line: &[u8]) {
+        let mut text = self.text.lock().unwrap();
+        text.clear();
+        text.extend_from_slice(line);
+        self.changed.notify_all();
     }
 }
 

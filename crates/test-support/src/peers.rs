@@ -15,6 +15,11 @@
 //! | a program with few file descriptors     | [`start_with_open_file_limit`]          |
 //! | paths: symlinks, stale and live sockets | [`regular_file`], [`stale_socket`], [`live_socket`], [`symlink_to`] |
 //!
+//! And two ways to catch a program at the moment that matters: [`freeze`] stops it
+//! (SIGSTOP) while peers connect, reset or leave, so they are all waiting for it
+//! when it next looks; [`ListenSpy`] records the mode of a socket file at the
+//! moment `listen()` makes it reachable.
+//!
 //! Every helper keeps the course's test rules: loopback and temp dirs only, a
 //! deadline on every blocking call, no sleeping to wait for readiness. The only
 //! pauses are the pacing of a slow peer, which is the behaviour under test.
@@ -270,6 +275,194 @@ fn open_file_limit_shell(program: &Program, limit: u32) -> (Program, String) {
     (shell, limit.to_string())
 }
 
+/// The program stopped (SIGSTOP) until this value is dropped (SIGCONT). While it
+/// is stopped the kernel still completes handshakes and queues data and resets for
+/// it, so whatever peers do meanwhile is all there when it runs again: no race
+/// between the peer and the program.
+#[cfg(unix)]
+pub struct Frozen {
+    pid: u32,
+}
+
+/// Stops `program` until the returned [`Frozen`] is dropped.
+#[cfg(unix)]
+pub fn freeze(program: &Running) -> Frozen {
+    signal(program.id(), "STOP");
+    Frozen { pid: program.id() }
+}
+
+#[cfg(unix)]
+impl Drop for Frozen {
+    fn drop(&mut self) {
+        signal(self.pid, "CONT");
+    }
+}
+
+/// `kill -SIGNAL PID` through the shell's own `kill` (std has no kill(2) but
+/// SIGKILL): present wherever `/bin/sh` is.
+#[cfg(unix)]
+fn signal(pid: u32, signal: &str) {
+    let status = std::process::Command::new("/bin/sh")
+        .args(["-c", &format!("kill -{signal} {pid}")])
+        .status()
+        .expect("run /bin/sh");
+    assert!(status.success(), "kill -{signal} {pid} failed");
+}
+
+/// Starts `program` with `args` and extra environment variables, through
+/// `/usr/bin/env` (which `exec`s the program: same process id).
+#[cfg(unix)]
+pub fn spawn_with_env(program: &Program, env: &[(&str, &str)], args: &[&str]) -> Running {
+    let mut through_env = Program::new("/usr/bin/env", program.chapter);
+    through_env.package = program.package;
+    let settings: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut all: Vec<&str> = settings.iter().map(String::as_str).collect();
+    all.push(program.path());
+    all.extend_from_slice(args);
+    through_env.spawn(&all)
+}
+
+#[cfg(target_os = "linux")]
+pub use self::listen_spy::ListenSpy;
+
+/// Sees what a program's `listen()` calls find: for a Unix socket, the mode its
+/// file has at the very moment it becomes reachable.
+///
+/// A socket file can be connected to once `listen()` has been called on it. A
+/// server that wants the file private (mode 0600) must set the mode *before* that
+/// moment: `bind`, `chmod`, then `listen`. `UnixListener::bind` then `chmod` leaves
+/// a window in which anyone may connect, too short to catch by connecting, so the
+/// test asks the program itself: a tiny shared library, loaded first with
+/// `LD_PRELOAD`, stands in front of libc's `listen()`, writes down the socket's
+/// path and file mode, and calls the real `listen()`. It is C, built with `cc` (the
+/// linker Rust uses on Linux, so it is there wherever Rust builds programs), because
+/// it must be a plain C shared library, and that is the shortest way to one.
+#[cfg(target_os = "linux")]
+mod listen_spy {
+    use std::fs;
+    use std::path::PathBuf;
+    use std::process::Command;
+
+    use crate::{Program, Running};
+
+    const SOURCE: &str = r#"
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+int listen(int fd, int backlog) {
+    int (*real_listen)(int, int) = (int (*)(int, int))dlsym(RTLD_NEXT, "listen");
+    struct sockaddr_un addr;
+    socklen_t len = sizeof addr;
+    const char *log = getenv("LISTEN_SPY_LOG");
+    if (log && getsockname(fd, (struct sockaddr *)&addr, &len) == 0
+        && addr.sun_family == AF_UNIX && addr.sun_path[0] != 0) {
+        struct stat st;
+        FILE *out = fopen(log, "a");
+        if (out) {
+            if (stat(addr.sun_path, &st) == 0)
+                fprintf(out, "%o %s\n", (unsigned)(st.st_mode & 07777), addr.sun_path);
+            else
+                fprintf(out, "? %s\n", addr.sun_path);
+            fclose(out);
+        }
+    }
+    return real_listen(fd, backlog);
+}
+"#;
+
+    /// The spy library and the log it writes, in a directory of their own.
+    pub struct ListenSpy {
+        dir: tempdir::Dir,
+        library: PathBuf,
+        log: PathBuf,
+    }
+
+    impl ListenSpy {
+        /// Builds the spy (about 0.1 s with `cc`). Panics, saying why, without `cc`.
+        pub fn build() -> ListenSpy {
+            let dir = tempdir::Dir::new("listen-spy");
+            let source = dir.0.join("listen_spy.c");
+            let library = dir.0.join("listen_spy.so");
+            fs::write(&source, SOURCE).expect("write the spy's source");
+            let built = Command::new("cc")
+                .args(["-shared", "-fPIC", "-o"])
+                .arg(&library)
+                .arg(&source)
+                .arg("-ldl")
+                .output()
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "this test needs a C compiler, `cc` (Rust's linker on Linux), to                          watch the program's listen(): {e}"
+                    )
+                });
+            assert!(
+                built.status.success(),
+                "cc could not build the listen() spy: {}",
+                String::from_utf8_lossy(&built.stderr)
+            );
+            let log = dir.0.join("listens.log");
+            ListenSpy { dir, library, log }
+        }
+
+        /// Starts `program` with the spy in front of its `listen()`.
+        pub fn spawn(&self, program: &Program, args: &[&str]) -> Running {
+            let library = self.library.to_str().expect("a UTF-8 temp path");
+            let log = self.log.to_str().expect("a UTF-8 temp path");
+            super::spawn_with_env(
+                program,
+                &[("LD_PRELOAD", library), ("LISTEN_SPY_LOG", log)],
+                args,
+            )
+        }
+
+        /// Every `listen()` on a Unix socket so far: the file's mode at that moment
+        /// (`None` if it had no file) and its path.
+        pub fn listens(&self) -> Vec<(Option<u32>, String)> {
+            let _ = &self.dir;
+            fs::read_to_string(&self.log)
+                .unwrap_or_default()
+                .lines()
+                .filter_map(|line| {
+                    let (mode, path) = line.split_once(' ')?;
+                    Some((u32::from_str_radix(mode, 8).ok(), path.to_string()))
+                })
+                .collect()
+        }
+    }
+
+    /// A temporary directory removed on drop (test-support has no tempfile).
+    mod tempdir {
+        use std::path::PathBuf;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+
+        pub struct Dir(pub PathBuf);
+
+        impl Dir {
+            pub fn new(name: &str) -> Dir {
+                static COUNT: AtomicUsize = AtomicUsize::new(0);
+                let path = std::env::temp_dir().join(format!(
+                    "test-support-{name}-{}-{}",
+                    std::process::id(),
+                    COUNT.fetch_add(1, Ordering::SeqCst)
+                ));
+                std::fs::create_dir_all(&path).expect("make a temporary directory");
+                Dir(path)
+            }
+        }
+
+        impl Drop for Dir {
+            fn drop(&mut self) {
+                let _ = std::fs::remove_dir_all(&self.0);
+            }
+        }
+    }
+}
+
 #[cfg(unix)]
 pub use self::paths::{live_socket, regular_file, stale_socket, symlink_to};
 
@@ -452,6 +645,41 @@ mod tests {
         let shell = Program::new("/bin/sh", "test-support");
         let mut child = spawn_with_open_file_limit(&shell, 5, &["-c", "ulimit -n"]);
         assert_eq!(child.next_line("the limit"), "5");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_listen_spy_sees_the_mode_at_the_moment_of_listen() {
+        let spy = ListenSpy::build();
+        let dir = std::env::temp_dir().join(format!("test-support-spy-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let dir = RemoveOnDrop(dir);
+        let path = dir.path().join("s.sock");
+        // python3 binds, listens with the file as it was made, then chmods: the spy
+        // must see the first mode, not the last.
+        let script = "import os,socket,sys\nos.umask(0o022)\ns=socket.socket(socket.AF_UNIX)\n\
+                      s.bind(sys.argv[1]); s.listen(1); os.chmod(sys.argv[1], 0o600)\nprint('done')";
+        let python = Program::new("python3", "test-support");
+        let mut run = spy.spawn(&python, &["-c", script, path.to_str().unwrap()]);
+        assert_eq!(run.next_line("done"), "done");
+        let listens = spy.listens();
+        assert_eq!(listens, [(Some(0o755), path.display().to_string())]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_frozen_program_finds_every_peer_waiting_when_it_thaws() {
+        let python = Program::new("python3", "test-support");
+        let mut run = python.spawn(&[
+            "-c",
+            "import sys\nfor line in sys.stdin: print(line.strip().upper(), flush=True)",
+        ]);
+        {
+            let _frozen = freeze(&run);
+            run.stdin().write_all(b"a\nb\n").unwrap();
+        }
+        assert_eq!(run.next_line("A"), "A");
+        assert_eq!(run.next_line("B"), "B");
     }
 
     #[cfg(unix)]
