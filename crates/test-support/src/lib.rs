@@ -288,9 +288,25 @@ impl Running {
         }
     }
 
+    /// Waits up to [`DEADLINE`] for the program to exit; its status, or `None` if it
+    /// is still running. For a test that already knows something is wrong (its
+    /// connection was refused, say) and wants to say why.
+    pub fn exited(&mut self) -> Option<ExitStatus> {
+        self.wait_for_exit()
+    }
+
     /// What the program has written to stderr so far.
     pub fn stderr_so_far(&self) -> String {
         self.stderr_text()
+    }
+
+    /// The next line the program prints on stdout, or `None` if it exits first or
+    /// prints nothing more within [`DEADLINE`]: for a test that has something more
+    /// precise to say than [`Running::next_line`] would.
+    pub fn try_next_line(&mut self) -> Option<String> {
+        let line = self.lines.recv_timeout(DEADLINE).ok()?;
+        self.stdout_seen.push(line.clone());
+        Some(line)
     }
 
     /// Reads lines until one contains `text`; `what` says what the test expects, for
