@@ -463,9 +463,7 @@ impl Finished {
     #[track_caller]
     pub fn assert_clean_error(&self) -> &Self {
         if self.timed_out {
-            self.fail(
-                "The program should have reported an error and exited, but it was still running.",
-            );
+            self.fail("The program should have reported an error and exited.");
         }
         if self.stderr.contains("panicked") {
             self.fail("The program panicked. Bad input or a failed call deserves a clear error message and a non-zero exit status (return an `Err` from `main`), never a panic.");

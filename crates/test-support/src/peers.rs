@@ -409,15 +409,26 @@ int listen(int fd, int backlog) {
             ListenSpy { dir, library, log }
         }
 
-        /// Starts `program` with the spy in front of its `listen()`.
+        /// Starts `program` with the spy in front of its `listen()`, under the
+        /// common umask 022 (a new file's mode is 0777 minus the umask: 0755), so
+        /// that a file not yet made private is seen as such whatever the caller's
+        /// own umask is.
         pub fn spawn(&self, program: &Program, args: &[&str]) -> Running {
-            let library = self.library.to_str().expect("a UTF-8 temp path");
-            let log = self.log.to_str().expect("a UTF-8 temp path");
-            super::spawn_with_env(
-                program,
-                &[("LD_PRELOAD", library), ("LISTEN_SPY_LOG", log)],
-                args,
-            )
+            let preload = format!("LD_PRELOAD={}", self.library.display());
+            let log = format!("LISTEN_SPY_LOG={}", self.log.display());
+            let mut shell = Program::new("/bin/sh", program.chapter);
+            shell.package = program.package;
+            let mut all = vec![
+                "-c",
+                "umask 022 && exec \"$@\"",
+                "sh",
+                "/usr/bin/env",
+                &preload,
+                &log,
+                program.path(),
+            ];
+            all.extend_from_slice(args);
+            shell.spawn(&all)
         }
 
         /// Every `listen()` on a Unix socket so far: the file's mode at that moment
@@ -657,7 +668,7 @@ mod tests {
         let path = dir.path().join("s.sock");
         // python3 binds, listens with the file as it was made, then chmods: the spy
         // must see the first mode, not the last.
-        let script = "import os,socket,sys\nos.umask(0o022)\ns=socket.socket(socket.AF_UNIX)\n\
+        let script = "import os,socket,sys\ns=socket.socket(socket.AF_UNIX)\n\
                       s.bind(sys.argv[1]); s.listen(1); os.chmod(sys.argv[1], 0o600)\nprint('done')";
         let python = Program::new("python3", "test-support");
         let mut run = spy.spawn(&python, &["-c", script, path.to_str().unwrap()]);
