@@ -123,21 +123,28 @@ impl Program {
                 if n == 0 {
                     break;
                 }
+                let mut ended = Vec::new();
                 for &byte in &buf[..n] {
-                    if byte != b'\n' {
+                    if byte == b'\n' {
+                        ended.push(
+                            String::from_utf8_lossy(&line)
+                                .trim_end_matches('\r')
+                                .to_string(),
+                        );
+                        line.clear();
+                    } else {
                         line.push(byte);
-                        continue;
                     }
-                    let text = String::from_utf8_lossy(&line)
-                        .trim_end_matches('\r')
-                        .to_string();
+                }
+                // What is printed of a line not ended yet, such as a prompt `>> `:
+                // updated before the ended lines are handed on, so a test that has
+                // just read a line never sees an older unfinished one.
+                unfinished_line.set(&line);
+                for text in ended {
                     if line_tx.send(text).is_err() {
                         return;
                     }
-                    line.clear();
                 }
-                // What is printed of a line not ended yet, such as a prompt `>> `.
-                unfinished_line.set(&line);
             }
             if !line.is_empty() {
                 let _ = line_tx.send(String::from_utf8_lossy(&line).into_owned());
