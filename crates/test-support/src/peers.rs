@@ -240,7 +240,8 @@ pub fn unanswered_address() -> Unanswered {
 /// through `/bin/sh`), so `accept()` fails with EMFILE ("too many open files") once
 /// the program holds `limit` descriptors. Stdin, stdout and stderr are three of them
 /// and a listening socket the fourth: with `limit` 4 a server's first `accept()`
-/// fails. Waits for the `listening on ADDR` line.
+/// fails. (On Linux it fails at once, client or not: the kernel reserves the new
+/// descriptor before `accept()` waits.) Waits for the `listening on ADDR` line.
 #[cfg(unix)]
 #[track_caller]
 pub fn start_with_open_file_limit(
