@@ -185,16 +185,6 @@ fn a_client_that_hangs_up_does_not_stop_the_server() {
 }
 
 #[test]
-fn bye_stops_the_server() {
-    let (mut server, addr) = start();
-    expect_reply(&mut server, addr, b"hello", b"HELLO", 0);
-    expect_reply(&mut server, addr, b"bye\n", b"BYE\n", 1);
-    // Exiting closes the listening socket too. (Connecting again to check would race
-    // with other tests, which may be handed the freed port at any moment.)
-    server.finish().assert_success();
-}
-
-#[test]
 fn serves_ipv6_clients_when_given_an_ipv6_address() {
     // The address decides the family: [::1] is IPv6, so the socket must be AF_INET6
     // (socket2's Domain::for_address(addr)); an AF_INET socket cannot bind it.
@@ -312,4 +302,14 @@ fn an_accept_that_fails_is_reported_not_a_panic() {
         // Polls output the server should already have written; not a readiness wait.
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
+}
+
+#[test]
+fn bye_stops_the_server() {
+    let (mut server, addr) = start();
+    expect_reply(&mut server, addr, b"hello", b"HELLO", 0);
+    expect_reply(&mut server, addr, b"bye\n", b"BYE\n", 1);
+    // Exiting closes the listening socket too. (Connecting again to check would race
+    // with other tests, which may be handed the freed port at any moment.)
+    server.finish().assert_success();
 }

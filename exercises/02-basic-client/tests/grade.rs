@@ -228,19 +228,6 @@ fn reports_a_server_that_hangs_up_without_replying() {
 }
 
 #[test]
-fn reports_a_reply_that_is_not_utf8() {
-    let server = TestServer::start(Then::ReplyNotUtf8);
-    let addr = server.addr;
-    let run = program().run(&[&addr_arg(addr)], "hello\n");
-    server.stop();
-    run.assert_clean_error().assert_stderr(
-        predicate::str::contains("\\xff"),
-        "The server replied with bytes that are not UTF-8 (e4 bd ff): the error should say so \
-         and show them (utf8_text::decode does both).",
-    );
-}
-
-#[test]
 fn prompts_before_reading_each_line() {
     // A prompt is for a person who has not typed yet: it must be on the screen
     // before the client reads a line, so it must be flushed (stdout keeps text
@@ -310,5 +297,18 @@ fn talks_to_a_server_on_ipv6() {
     run.assert_success().assert_stdout(
         predicate::str::contains("OVER IPV6"),
         "The client should print the reply, OVER IPV6.",
+    );
+}
+
+#[test]
+fn reports_a_reply_that_is_not_utf8() {
+    let server = TestServer::start(Then::ReplyNotUtf8);
+    let addr = server.addr;
+    let run = program().run(&[&addr_arg(addr)], "hello\n");
+    server.stop();
+    run.assert_clean_error().assert_stderr(
+        predicate::str::contains("\\xff"),
+        "The server replied with bytes that are not UTF-8 (e4 bd ff): the error should say so \
+         and show them (utf8_text::decode does both).",
     );
 }

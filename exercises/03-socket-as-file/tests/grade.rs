@@ -201,26 +201,6 @@ fn a_line_that_is_not_utf8_gets_an_error_line() {
     exchange(&mut server, &mut next, b"next\n");
 }
 
-#[test]
-fn a_client_that_hangs_up_without_a_line_is_closed_and_the_server_goes_on() {
-    let (mut server, addr) = start();
-    let client = connect(addr);
-    let fd = check_accept_line(&mut server, addr, &client);
-    let was = fd_target(&server, fd).unwrap_or_default();
-    drop(client);
-    server.wait_for_line_containing(
-        &format!("fd {fd}: the client hung up without a line"),
-        &format!("the line `fd {fd}: the client hung up without a line`"),
-    );
-    check_closed(&mut server, fd, &was);
-    let mut next = connect(addr);
-    check_accept_line(&mut server, addr, &next);
-    let reply = exchange(&mut server, &mut next, b"still serving?\n");
-    if reply != b"STILL SERVING?\n" {
-        server.fail("After a client hung up, the next one should be served as usual.");
-    }
-}
-
 /// How to replay an exchange by hand with the course's own programs.
 fn by_hand(server: &Running) -> String {
     format!(
@@ -336,4 +316,24 @@ fn prints_close_once_the_file_is_dropped() {
         &format!("close: fd {fd}"),
         &format!("the line `close: fd {fd}`, printed once the File is dropped (TODO 4)"),
     );
+}
+
+#[test]
+fn a_client_that_hangs_up_without_a_line_is_closed_and_the_server_goes_on() {
+    let (mut server, addr) = start();
+    let client = connect(addr);
+    let fd = check_accept_line(&mut server, addr, &client);
+    let was = fd_target(&server, fd).unwrap_or_default();
+    drop(client);
+    server.wait_for_line_containing(
+        &format!("fd {fd}: the client hung up without a line"),
+        &format!("the line `fd {fd}: the client hung up without a line`"),
+    );
+    check_closed(&mut server, fd, &was);
+    let mut next = connect(addr);
+    check_accept_line(&mut server, addr, &next);
+    let reply = exchange(&mut server, &mut next, b"still serving?\n");
+    if reply != b"STILL SERVING?\n" {
+        server.fail("After a client hung up, the next one should be served as usual.");
+    }
 }

@@ -85,6 +85,29 @@ fn tells_an_ipv6_client_its_address() {
 }
 
 #[test]
+fn prints_both_ends_of_each_connection() {
+    let (mut server, addr) = start("127.0.0.1:0");
+    let mut client = connect(addr);
+    let me = client.local_addr().expect("local_addr").to_string();
+    let them = client.peer_addr().expect("peer_addr").to_string();
+    let _ = read_until_closed(&mut client);
+    let line = server.wait_for_line_containing(
+        &me,
+        &format!(
+            "a line naming both ends of the connection: the client, {me} (peer_addr, \
+             getpeername), and the server's own end, {them} (local_addr, getsockname)"
+        ),
+    );
+    if !line.contains(&them) {
+        server.fail(&format!(
+            "The server's line for this client names the client ({me}) but not its own end of \
+             the connection, {them}: print local_addr() (Python's getsockname()) too. It \
+             printed: {line:?}"
+        ));
+    }
+}
+
+#[test]
 fn clients_that_reset_at_once_do_not_stop_the_server() {
     let (mut server, addr) = start("127.0.0.1:0");
     // Each of these connects and resets the connection at once (SO_LINGER of 0 makes
@@ -111,27 +134,4 @@ fn clients_that_reset_at_once_do_not_stop_the_server() {
         .set_read_timeout(Some(DEADLINE))
         .expect("set_read_timeout");
     expect_to_be_told_who_it_is(&mut server, &mut client, &format!("{who} ({advice})"));
-}
-
-#[test]
-fn prints_both_ends_of_each_connection() {
-    let (mut server, addr) = start("127.0.0.1:0");
-    let mut client = connect(addr);
-    let me = client.local_addr().expect("local_addr").to_string();
-    let them = client.peer_addr().expect("peer_addr").to_string();
-    let _ = read_until_closed(&mut client);
-    let line = server.wait_for_line_containing(
-        &me,
-        &format!(
-            "a line naming both ends of the connection: the client, {me} (peer_addr, \
-             getpeername), and the server's own end, {them} (local_addr, getsockname)"
-        ),
-    );
-    if !line.contains(&them) {
-        server.fail(&format!(
-            "The server's line for this client names the client ({me}) but not its own end of \
-             the connection, {them}: print local_addr() (Python's getsockname()) too. It \
-             printed: {line:?}"
-        ));
-    }
 }
