@@ -31,7 +31,9 @@ use std::time::{Duration, Instant};
 
 use socket2::{Domain, SockRef, Socket, Type};
 
-use crate::{DEADLINE, Program, Running, Wire};
+#[cfg(unix)]
+use crate::Program;
+use crate::{DEADLINE, Running, Wire};
 
 /// One mebibyte, to say "several MiB" plainly.
 pub const MIB: usize = 1024 * 1024;
@@ -279,22 +281,30 @@ fn open_file_limit_shell(program: &Program, limit: u32) -> (Program, String) {
 /// The program stopped (SIGSTOP) until this value is dropped (SIGCONT). While it
 /// is stopped the kernel still completes handshakes and queues data and resets for
 /// it, so whatever peers do meanwhile is all there when it runs again: no race
-/// between the peer and the program.
-#[cfg(unix)]
+/// between the peer and the program. (Unix only: elsewhere freezing does nothing,
+/// and the peers race the program as they would without it.)
 pub struct Frozen {
+    #[cfg(unix)]
     pid: u32,
 }
 
 /// Stops `program` until the returned [`Frozen`] is dropped.
-#[cfg(unix)]
 pub fn freeze(program: &Running) -> Frozen {
-    signal(program.id(), "STOP");
-    Frozen { pid: program.id() }
+    #[cfg(unix)]
+    {
+        signal(program.id(), "STOP");
+        Frozen { pid: program.id() }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = program;
+        Frozen {}
+    }
 }
 
-#[cfg(unix)]
 impl Drop for Frozen {
     fn drop(&mut self) {
+        #[cfg(unix)]
         signal(self.pid, "CONT");
     }
 }
