@@ -9,12 +9,22 @@
 //! * a started program is killed when the test ends, however it ends ([`Running`]
 //!   kills its child in `Drop`);
 //! * a failure says what went wrong in words a learner can act on, and which chapter
-//!   of the book explains it ([`explain`]).
+//!   of the book explains it ([`explain`]), after what crossed the wire
+//!   ([`wire::Transcript`]) and a command to reproduce it by hand.
+//!
+//! [`peers`] holds the hostile peers a grade can play: a client that resets, a
+//! writer that splits or merges messages, a reader that is slow or never reads, a
+//! silent client, a peer on `[::1]`, an address whose SYN gets no answer, a low
+//! open-file limit, and paths that are symlinks or stale or live sockets.
 
 pub mod abortive_close;
 pub mod full_accept_queue;
+pub mod peers;
+pub mod wire;
 
-use std::io::{BufRead, BufReader, Read};
+pub use wire::{Transcript, Wire};
+
+use std::io::Read;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -38,6 +48,7 @@ macro_rules! program_under_test {
             env!(concat!("CARGO_BIN_EXE_", env!("CARGO_PKG_NAME"))),
             $chapter,
         )
+        .with_package(env!("CARGO_PKG_NAME"))
     };
 }
 
@@ -46,11 +57,40 @@ macro_rules! program_under_test {
 pub struct Program {
     path: &'static str,
     chapter: &'static str,
+    package: Option<&'static str>,
 }
 
 impl Program {
     pub fn new(path: &'static str, chapter: &'static str) -> Self {
-        Program { path, chapter }
+        Program {
+            path,
+            chapter,
+            package: None,
+        }
+    }
+
+    /// Names the Cargo package that builds this program, for the command a failure
+    /// message gives to reproduce it by hand ([`Program::cargo_run`]).
+    pub fn with_package(mut self, package: &'static str) -> Self {
+        self.package = Some(package);
+        self
+    }
+
+    /// `cargo run -q -p PACKAGE -- ARGS`: how a learner starts this program by hand.
+    pub fn cargo_run(&self, args: &str) -> String {
+        let package = self.package.unwrap_or(self.path);
+        let args = if args.is_empty() {
+            String::new()
+        } else {
+            format!(" -- {args}")
+        };
+        format!("cargo run -q -p {package}{args}")
+    }
+
+    /// Whether this is the course's reference answer (a `solution-…` package), not
+    /// the learner's exercise.
+    pub fn is_reference_answer(&self) -> bool {
+        self.package.is_some_and(|p| p.starts_with("solution-"))
     }
 
     pub fn path(&self) -> &'static str {
@@ -75,20 +115,41 @@ impl Program {
 
         // Two reader threads, so neither pipe can fill up and block the program.
         let (line_tx, lines) = mpsc::channel();
+        let unfinished = Arc::new(Unfinished::default());
+        let unfinished_line = Arc::clone(&unfinished);
         thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
+            let mut stdout = stdout;
             let mut line = Vec::new();
-            while let Ok(n) = reader.read_until(b'\n', &mut line) {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
-                let text = String::from_utf8_lossy(&line)
-                    .trim_end_matches(['\r', '\n'])
-                    .to_string();
-                if line_tx.send(text).is_err() {
-                    break;
+                let mut ended = Vec::new();
+                for &byte in &buf[..n] {
+                    if byte == b'\n' {
+                        ended.push(
+                            String::from_utf8_lossy(&line)
+                                .trim_end_matches('\r')
+                                .to_string(),
+                        );
+                        line.clear();
+                    } else {
+                        line.push(byte);
+                    }
                 }
-                line.clear();
+                // What is printed of a line not ended yet, such as a prompt `>> `:
+                // updated before the ended lines are handed on, so a test that has
+                // just read a line never sees an older unfinished one.
+                unfinished_line.set(&line);
+                for text in ended {
+                    if line_tx.send(text).is_err() {
+                        return;
+                    }
+                }
+            }
+            if !line.is_empty() {
+                let _ = line_tx.send(String::from_utf8_lossy(&line).into_owned());
             }
         });
         let stderr_text = Arc::new(Mutex::new(Vec::new()));
@@ -109,6 +170,7 @@ impl Program {
             stdin,
             lines,
             stdout_seen: Vec::new(),
+            unfinished,
             stderr: stderr_text,
             stderr_done: Some(stderr_done),
         }
@@ -149,19 +211,19 @@ impl Program {
             .timeout(DEADLINE)
             .output()
             .unwrap_or_else(|e| panic!("could not run {}: {e}", self.path));
-        let finished = Finished {
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        // Stopped by the deadline (killed, so no exit code) rather than by a panic.
+        // This is not a failure yet: the test's own checks run first, so that the
+        // message a learner reads is about the lesson; every failure message and
+        // assert_success/assert_clean_error mention the deadline too.
+        let timed_out = output.status.code().is_none() && !stderr.contains("panicked");
+        Finished {
             program: self.clone(),
             status: output.status,
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        };
-        if output.status.code().is_none() && !finished.stderr.contains("panicked") {
-            finished.fail(&format!(
-                "The program did not finish within {DEADLINE:?} and was stopped. Is it \
-                 waiting for something that never comes (a reply, the end of input)?"
-            ));
+            stderr,
+            timed_out,
         }
-        finished
     }
 }
 
@@ -172,6 +234,7 @@ pub struct Running {
     stdin: Option<ChildStdin>,
     lines: Receiver<String>,
     stdout_seen: Vec<String>,
+    unfinished: Arc<Unfinished>,
     stderr: Arc<Mutex<Vec<u8>>>,
     stderr_done: Option<thread::JoinHandle<()>>,
 }
@@ -209,6 +272,52 @@ impl Running {
         }
     }
 
+    /// Waits until the line the program is printing, not yet ended by a newline,
+    /// ends with `text`: a prompt such as `>> `, which must be visible (flushed)
+    /// before the user types anything. `what` says what the test expects.
+    #[track_caller]
+    pub fn wait_for_unfinished_line(&mut self, text: &str, what: &str) -> String {
+        let start = Instant::now();
+        let mut shown = self.unfinished.text.lock().unwrap();
+        loop {
+            let line = String::from_utf8_lossy(&shown).into_owned();
+            if line.ends_with(text) {
+                return line;
+            }
+            let left = DEADLINE.saturating_sub(start.elapsed());
+            if left.is_zero() {
+                drop(shown);
+                self.fail(&format!(
+                    "Waited {DEADLINE:?} for {what}, printed without a newline after it; the \
+                     line being printed was {line:?}. Text without a newline stays in \
+                     stdout's buffer until you flush it: io::stdout().flush()."
+                ));
+            }
+            shown = self.unfinished.changed.wait_timeout(shown, left).unwrap().0;
+        }
+    }
+
+    /// Waits up to [`DEADLINE`] for the program to exit; its status, or `None` if it
+    /// is still running. For a test that already knows something is wrong (its
+    /// connection was refused, say) and wants to say why.
+    pub fn exited(&mut self) -> Option<ExitStatus> {
+        self.wait_for_exit()
+    }
+
+    /// What the program has written to stderr so far.
+    pub fn stderr_so_far(&self) -> String {
+        self.stderr_text()
+    }
+
+    /// The next line the program prints on stdout, or `None` if it exits first or
+    /// prints nothing more within [`DEADLINE`]: for a test that has something more
+    /// precise to say than [`Running::next_line`] would.
+    pub fn try_next_line(&mut self) -> Option<String> {
+        let line = self.lines.recv_timeout(DEADLINE).ok()?;
+        self.stdout_seen.push(line.clone());
+        Some(line)
+    }
+
     /// Reads lines until one contains `text`; `what` says what the test expects, for
     /// the message when no such line comes.
     #[track_caller]
@@ -235,6 +344,7 @@ impl Running {
             status,
             stdout: self.all_stdout(),
             stderr: self.stderr_text(),
+            timed_out: false,
         }
     }
 
@@ -251,12 +361,31 @@ impl Running {
     /// Fails the test with `problem`, the program's output so far, and the chapter.
     #[track_caller]
     pub fn fail(&mut self, problem: &str) -> ! {
+        self.fail_exchange(problem, &Transcript::default(), "")
+    }
+
+    /// Fails the test with `problem`, then what crossed the wire in order, what the
+    /// program printed, and `reproduce`: commands to replay the exchange by hand.
+    #[track_caller]
+    pub fn fail_exchange(&mut self, problem: &str, wire: &Transcript, reproduce: &str) -> ! {
         let stdout = self.all_stdout();
         let stderr = self.stderr_text();
         panic!(
             "{}",
-            explain(problem, &stdout, &stderr, self.program.chapter)
+            explain_exchange(
+                &format!("{problem}{}", whose(&self.program)),
+                &wire.to_string(),
+                &stdout,
+                &stderr,
+                reproduce,
+                self.program.chapter
+            )
         )
+    }
+
+    /// The program, to build a reproduce command with [`Program::cargo_run`].
+    pub fn program(&self) -> &Program {
+        &self.program
     }
 
     fn wait_for_exit(&mut self) -> Option<ExitStatus> {
@@ -294,6 +423,23 @@ impl Drop for Running {
     }
 }
 
+/// The line a program is printing, before its newline (a prompt), and a signal
+/// for each change to it.
+#[derive(Default)]
+struct Unfinished {
+    text: Mutex<Vec<u8>>,
+    changed: std::sync::Condvar,
+}
+
+impl Unfinished {
+    fn set(&self, line: &[u8]) {
+        let mut text = self.text.lock().unwrap();
+        text.clear();
+        text.extend_from_slice(line);
+        self.changed.notify_all();
+    }
+}
+
 /// What a program did, once it has exited.
 #[derive(Debug)]
 pub struct Finished {
@@ -301,12 +447,17 @@ pub struct Finished {
     pub status: ExitStatus,
     pub stdout: String,
     pub stderr: String,
+    /// The program did not finish within [`DEADLINE`] and was stopped.
+    pub timed_out: bool,
 }
 
 impl Finished {
     /// Fails the test unless the program exited with status 0.
     #[track_caller]
     pub fn assert_success(&self) -> &Self {
+        if self.timed_out {
+            self.fail("The program should have finished and succeeded.");
+        }
         if !self.status.success() {
             self.fail(&format!(
                 "The program should have succeeded, but it exited with {}.",
@@ -320,6 +471,9 @@ impl Finished {
     /// without panicking: bad input deserves a message, never a panic.
     #[track_caller]
     pub fn assert_clean_error(&self) -> &Self {
+        if self.timed_out {
+            self.fail("The program should have reported an error and exited.");
+        }
         if self.stderr.contains("panicked") {
             self.fail("The program panicked. Bad input or a failed call deserves a clear error message and a non-zero exit status (return an `Err` from `main`), never a panic.");
         }
@@ -349,17 +503,63 @@ impl Finished {
 
     #[track_caller]
     pub fn fail(&self, problem: &str) -> ! {
+        self.fail_exchange(problem, &Transcript::default(), "")
+    }
+
+    /// Like [`Running::fail_exchange`]: the problem, what crossed the wire, what the
+    /// program printed, and how to reproduce it by hand.
+    #[track_caller]
+    pub fn fail_exchange(&self, problem: &str, wire: &Transcript, reproduce: &str) -> ! {
+        let mut problem = problem.to_string();
+        if self.timed_out {
+            problem.push_str(&format!(
+                "\n(The program also did not finish within {DEADLINE:?} and was stopped: is it \
+                 waiting for something that never comes, a reply or the end of input?)"
+            ));
+        }
         panic!(
             "{}",
-            explain(problem, &self.stdout, &self.stderr, self.program.chapter)
+            explain_exchange(
+                &format!("{problem}{}", whose(&self.program)),
+                &wire.to_string(),
+                &self.stdout,
+                &self.stderr,
+                reproduce,
+                self.program.chapter
+            )
         )
+    }
+
+    /// The program, to build a reproduce command with [`Program::cargo_run`].
+    pub fn program(&self) -> &Program {
+        &self.program
     }
 }
 
 /// Builds the message a failed test shows: the problem, then what the program said,
 /// with a stub's `todo!()` called out for what it is, then where to read more.
 pub fn explain(problem: &str, stdout: &str, stderr: &str, chapter: &str) -> String {
+    explain_exchange(problem, "", stdout, stderr, "", chapter)
+}
+
+/// [`explain`] with what crossed the wire (`wire`, a rendered [`Transcript`]) after
+/// the problem, and `reproduce` (commands to paste) before the chapter. Empty parts
+/// are left out. The problem always comes first: it is the lesson.
+pub fn explain_exchange(
+    problem: &str,
+    wire: &str,
+    stdout: &str,
+    stderr: &str,
+    reproduce: &str,
+    chapter: &str,
+) -> String {
     let mut message = format!("\n\n{problem}\n");
+    if !wire.trim().is_empty() {
+        message.push_str(&format!(
+            "\nWhat crossed the wire, in order (-> the test sent, <- the program sent):\n{}\n",
+            indent(wire)
+        ));
+    }
     if let Some(todo) = todo_message(stderr) {
         message.push_str(&format!(
             "\nThe program reached a `todo!()` that is still waiting for you:\n    {todo}\n"
@@ -370,8 +570,26 @@ pub fn explain(problem: &str, stdout: &str, stderr: &str, chapter: &str) -> Stri
     if !stdout.trim().is_empty() {
         message.push_str(&format!("\nIt wrote to stdout:\n{}\n", indent(stdout)));
     }
+    if !reproduce.trim().is_empty() {
+        message.push_str(&format!(
+            "\nTo see it for yourself, run from the repository's root:\n{}\n",
+            indent(reproduce)
+        ));
+    }
     message.push_str(&format!("\nRead: {chapter}\n"));
     message
+}
+
+/// A note for a failure of the course's own reference answer, which `cargo test` at
+/// the root runs with the exercise's test file: the learner's code is not at fault.
+fn whose(program: &Program) -> String {
+    match program.package {
+        Some(package) if program.is_reference_answer() => format!(
+            "\n(This is the grade of the course's reference answer, package {package}, \
+             not of your exercise: the course itself has a bug here.)"
+        ),
+        _ => String::new(),
+    }
 }
 
 /// The message of a `todo!()` panic in `stderr`, if the program hit one.

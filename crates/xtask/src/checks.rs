@@ -45,6 +45,12 @@ pub fn layout_problems(root: &Path, exercise: &Exercise) -> Vec<String> {
                     manifest.display()
                 ));
             }
+            if !text.contains("name = \"grades_the_reference_answer\"") {
+                problems.push(format!(
+                    "{}: name the [[test]] \"grades_the_reference_answer\", so that `cargo test` at the root says whose grade it runs",
+                    manifest.display()
+                ));
+            }
         }
     }
     match fs::read_to_string(exercise.hint()) {

@@ -14,7 +14,8 @@ use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use test_support::{Program, Running, connect, program_under_test, read_until_closed};
+use test_support::wire::Ending;
+use test_support::{Program, Running, Wire, connect, program_under_test, read_until_closed};
 
 const CHAPTER: &str = "the book's chapter \"Sockets are files\" (book/src/sockets-are-files.md), \
     and exercises/03-socket-as-file/hint.md";
@@ -198,6 +199,123 @@ fn a_line_that_is_not_utf8_gets_an_error_line() {
     let mut next = connect(addr);
     check_accept_line(&mut server, addr, &next);
     exchange(&mut server, &mut next, b"next\n");
+}
+
+/// How to replay an exchange by hand with the course's own programs.
+fn by_hand(server: &Running) -> String {
+    format!(
+        "{}\n# and in a second terminal, type a line:\ncargo run -q -p socket-as-file -- 127.0.0.1:9999",
+        server.program().cargo_run("127.0.0.1:9999")
+    )
+}
+
+/// Connects a recording client; `prepare` sends the request in its own way. Returns
+/// the reply (read until the server closes) and the wire, or fails saying why.
+fn exchange_wire(
+    server: &mut Running,
+    addr: SocketAddr,
+    prepare: impl FnOnce(&mut Wire<TcpStream>) -> std::io::Result<()>,
+    expected: &[u8],
+    lesson: &str,
+) -> u32 {
+    let mut wire = Wire::connect(addr).expect("connect to the server");
+    let fd = check_accept_line(server, addr, &wire.stream);
+    if let Err(error) = prepare(&mut wire) {
+        wire.transcript.note(format!("sending failed: {error}"));
+    }
+    let (reply, ending) = wire.read_to_close();
+    if reply != expected || ending == Ending::StillOpen {
+        let problem = format!(
+            "The reply should be b\"{}\", then the end of the connection; it was b\"{}\"{}. \
+             {lesson}",
+            expected.escape_ascii(),
+            reply.escape_ascii(),
+            if ending == Ending::StillOpen {
+                ", and the connection stayed open"
+            } else {
+                ""
+            }
+        );
+        let again = by_hand(server);
+        server.fail_exchange(&problem, &wire.transcript, &again);
+    }
+    fd
+}
+
+#[test]
+fn a_line_sent_one_byte_at_a_time_is_read_whole() {
+    let (mut server, addr) = start();
+    exchange_wire(
+        &mut server,
+        addr,
+        |wire| wire.send_byte_at_a_time(b"one byte at a time\n"),
+        b"ONE BYTE AT A TIME\n",
+        "The client sent its line one byte at a time: one read() returns whatever has \
+         arrived, maybe a single byte. Read up to the newline (read_until(b'\\n', ..) on a \
+         BufReader over the File, TODO 3), so the whole line is answered.",
+    );
+}
+
+#[test]
+fn a_line_longer_than_1024_bytes_is_cut_at_1024() {
+    let (mut server, addr) = start();
+    let mut expected = vec![b'L'; 1024];
+    expected.push(b'\n');
+    exchange_wire(
+        &mut server,
+        addr,
+        |wire| wire.send(&[b'l'; 1500]),
+        &expected,
+        "The client sent 1500 bytes and no newline, and waits. A line is at most 1024 \
+         bytes: read through (&file).take(MAX_LINE), so the server answers the first 1024 \
+         instead of waiting for a newline that never comes (TODO 3).",
+    );
+}
+
+#[test]
+fn a_last_line_without_newline_is_answered() {
+    let (mut server, addr) = start();
+    exchange_wire(
+        &mut server,
+        addr,
+        |wire| {
+            wire.send(b"no newline")?;
+            wire.transcript.note("the test shut its sending side (FIN)");
+            wire.stream.shutdown(std::net::Shutdown::Write)
+        },
+        b"NO NEWLINE\n",
+        "The client sent b\"no newline\" and closed its sending side: the line ends where \
+         the client stops sending. read_until returns it without a newline; reply to it.",
+    );
+}
+
+#[test]
+fn a_line_ending_in_crlf_gets_a_plain_newline() {
+    let (mut server, addr) = start();
+    exchange_wire(
+        &mut server,
+        addr,
+        |wire| wire.send(b"from a terminal\r\n"),
+        b"FROM A TERMINAL\n",
+        "A line may end in \"\\r\\n\" (telnet, Windows): the reply is the text without \
+         its own line ending, upper-cased, then \"\\n\" (TODO 3).",
+    );
+}
+
+#[test]
+fn prints_close_once_the_file_is_dropped() {
+    let (mut server, addr) = start();
+    let fd = exchange_wire(
+        &mut server,
+        addr,
+        |wire| wire.send(b"close me\n"),
+        b"CLOSE ME\n",
+        "",
+    );
+    server.wait_for_line_containing(
+        &format!("close: fd {fd}"),
+        &format!("the line `close: fd {fd}`, printed once the File is dropped (TODO 4)"),
+    );
 }
 
 #[test]

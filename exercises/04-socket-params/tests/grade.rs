@@ -208,6 +208,26 @@ fn clients_that_hang_up_do_not_stop_the_server() {
 }
 
 #[test]
+fn a_client_gone_before_its_reply_does_not_stop_the_server() {
+    let mut server = start();
+    {
+        // Frozen, the server cannot answer in time: when it runs again, this client
+        // has sent its message and left, so the reply's send() fails (EPIPE). That
+        // is one client's trouble; the server must go on to the next.
+        let _frozen = test_support::peers::freeze(&server.running);
+        let gone = server.connect();
+        server.send(&gone, b"answer me after I am gone");
+    }
+    let client = server.connect();
+    server.send(&client, b"are you still there?");
+    server.expect_reply(
+        &client,
+        "are you still there? (after a client that left before its reply)",
+        "ARE YOU STILL THERE?",
+    );
+}
+
+#[test]
 fn a_path_it_cannot_bind_is_a_clean_error() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let path = dir.path().join("no such folder").join("upper.sock");

@@ -13,7 +13,7 @@ use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
-use test_support::{DEADLINE, Finished, Program, Running, program_under_test};
+use test_support::{DEADLINE, Finished, Program, Running, Transcript, program_under_test};
 
 const CHAPTER: &str = "the book's chapter \"AF_UNIX: sockets between processes\" \
     (book/src/unix-ipc.md), and exercises/05-unix-ipc/hint.md";
@@ -170,26 +170,63 @@ fn restarts_over_a_stale_socket_file() {
     check_exchange(&mut server, &path, "back after a crash");
 }
 
+/// Runs the server at a PATH where something already is, which it must refuse.
+/// If it starts listening instead, it has taken the path over: that is said first,
+/// without waiting for it to give up.
+#[track_caller]
+fn run_expecting_refusal(
+    path: &Path,
+    setup: &str,
+    taken_over: &dyn Fn(&Path) -> String,
+) -> Finished {
+    let mut server = program().spawn(&[arg(path)]);
+    if let Some(line) = server.try_next_line() {
+        if line.starts_with("listening on") {
+            let problem = taken_over(path);
+            let by_hand = format!(
+                "{setup}\n{}\nls -l /tmp/upper.sock",
+                server.program().cargo_run("/tmp/upper.sock")
+            );
+            server.fail_exchange(&problem, &Transcript::default(), &by_hand);
+        }
+    }
+    server.finish()
+}
+
 #[test]
 fn never_takes_over_a_live_servers_socket() {
     let (_dir, path) = socket_path();
     let live = UnixListener::bind(&path).expect("the other server's socket");
-    let run = program().run(&[arg(&path)], "");
+    let shown = path.display().to_string();
+    let setup = "cargo run -q -p unix-ipc -- server /tmp/upper.sock &   # the other server";
+    let run = run_expecting_refusal(&path, setup, &|path| {
+        let still = if UnixStream::connect(path).is_ok() {
+            "its file is still there, but it is yours now"
+        } else {
+            "its file is gone"
+        };
+        format!(
+            "Another server is listening on {shown}, and your server took the path over: it \
+             printed `listening on` ({still}). The other server's clients can no longer \
+             reach it. A socket file is stale only when connect() to it is refused; if \
+             connect() succeeds, refuse with `another server is listening on {shown}` and \
+             leave the file alone (TODO 1)."
+        )
+    });
+    if UnixStream::connect(&path).is_err() {
+        run.fail(&format!(
+            "The other server's socket file at {shown} was removed or replaced: its clients \
+             can no longer reach it. Only a socket that refuses connections is stale; a \
+             live one means `another server is listening on {shown}` (TODO 1)."
+        ));
+    }
     run.assert_clean_error().assert_stderr(
-        predicate::str::contains(format!("another server is listening on {}", path.display())),
+        predicate::str::contains(format!("another server is listening on {shown}")),
         &format!(
-            "A server is listening on {}: connect() to it succeeds. Refuse with the error \
-             `another server is listening on {}`, and leave its file alone.",
-            path.display(),
-            path.display()
+            "A server is listening on {shown}: connect() to it succeeds. Refuse with the error \
+             `another server is listening on {shown}`, and leave its file alone."
         ),
     );
-    if UnixStream::connect(&path).is_err() {
-        run.fail(
-            "The other server's socket file was removed or replaced: its clients can no \
-             longer reach it. Only a socket that refuses connections is stale.",
-        );
-    }
     drop(live);
 }
 
@@ -197,16 +234,96 @@ fn never_takes_over_a_live_servers_socket() {
 fn never_deletes_a_regular_file() {
     let (_dir, path) = socket_path();
     fs::write(&path, "notes I want to keep\n").unwrap();
-    let run = program().run(&[arg(&path)], "");
+    let shown = path.display().to_string();
+    let kept =
+        |path: &Path| fs::read_to_string(path).ok().as_deref() == Some("notes I want to keep\n");
+    let gone = format!(
+        "PATH, {shown}, was a regular file with someone's notes in it, and the server \
+         deleted it to make room for its socket. Look before you remove: \
+         fs::symlink_metadata(path), and if it is not a socket (file_type().is_socket()), \
+         refuse with an error that says so. Never delete what you did not make (TODO 1)."
+    );
+    let setup = "echo 'notes I want to keep' > /tmp/upper.sock";
+    let run = run_expecting_refusal(&path, setup, &|_| gone.clone());
+    if !kept(&path) {
+        run.fail(&gone);
+    }
     run.assert_clean_error().assert_stderr(
         predicate::str::contains("not a socket"),
         "PATH is a regular file: refuse with an error that says it is not a socket.",
     );
-    if fs::read_to_string(&path).ok().as_deref() != Some("notes I want to keep\n") {
-        run.fail(
-            "PATH was a regular file with someone's notes in it, and now it is gone or \
-             changed. Remove only a socket file, and only a stale one.",
+}
+
+/// A symlink is not a socket, whatever it points to: the server must look at the
+/// link itself (symlink_metadata), refuse it, and delete neither it nor its target.
+#[test]
+fn never_follows_or_deletes_a_symlink() {
+    use test_support::peers::{live_socket, regular_file, stale_socket, symlink_to};
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = regular_file(dir.path(), "notes.txt", b"keep me");
+    let stale = stale_socket(dir.path(), "stale.sock");
+    let (live, _listener) = live_socket(dir.path(), "live.sock");
+    for (name, target, what) in [
+        ("to-file.sock", &file, "a regular file"),
+        ("to-stale.sock", &stale, "a stale socket"),
+        ("to-live.sock", &live, "a live server's socket"),
+    ] {
+        let link = symlink_to(dir.path(), name, target);
+        let shown = link.display().to_string();
+        let problem = format!(
+            "PATH, {shown}, is a symbolic link to {what}. A link is not a socket, whatever \
+             it points to: look at PATH itself with fs::symlink_metadata (fs::metadata \
+             follows the link), refuse it, and delete neither the link nor its target."
         );
+        let setup = format!("ln -s {} /tmp/upper.sock", target.display());
+        let run = run_expecting_refusal(&link, &setup, &|_| problem.clone());
+        let link_kept = fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink());
+        let target_kept = fs::symlink_metadata(target).is_ok();
+        if !link_kept || !target_kept {
+            run.fail(&format!(
+                "{problem}\nAfterwards the link is {} and its target is {}.",
+                if link_kept { "there" } else { "gone" },
+                if target_kept { "there" } else { "gone" },
+            ));
+        }
+        run.assert_clean_error();
+    }
+}
+
+/// `UnixListener::bind` binds *and* listens; a chmod after it leaves a moment in
+/// which anyone may connect. The spy sees the file's mode at the call to listen().
+#[cfg(target_os = "linux")]
+#[test]
+fn the_socket_file_is_private_from_the_moment_it_is_reachable() {
+    let (_dir, path) = socket_path();
+    let spy = test_support::peers::ListenSpy::build();
+    // A permissive umask, as many users have: bind() makes the file 0777 & !umask.
+    let mut server = spy.spawn(&program(), &[arg(&path)]);
+    let first = server.next_line("its first line, `listening on PATH`");
+    if !first.starts_with("listening on") {
+        server.fail(&format!(
+            "The server's first line should be `listening on PATH`: {first:?}"
+        ));
+    }
+    let listens = spy.listens();
+    let shown = path.display().to_string();
+    let Some((mode, _)) = listens.iter().find(|(_, p)| *p == shown) else {
+        server.fail(&format!(
+            "The test watches the server's listen() calls, and saw none on {shown}: {listens:?}"
+        ))
+    };
+    match mode {
+        Some(mode) if mode & 0o077 == 0 => {}
+        Some(mode) => server.fail(&format!(
+            "When the server called listen() on {shown}, the file's mode was {mode:04o}: from \
+             that moment clients may connect, and for a while anyone could, before the mode \
+             became 0600. UnixListener::bind binds and listens in one call, so a chmod after \
+             it is too late. Make the socket with socket2 and set the mode between bind and \
+             listen: bind, fs::set_permissions(path, 0o600), then listen (TODO 2)."
+        )),
+        None => server.fail(&format!(
+            "When the server called listen() on {shown}, there was no file at that path."
+        )),
     }
 }
 

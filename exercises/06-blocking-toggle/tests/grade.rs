@@ -12,7 +12,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use test_support::{DEADLINE, Program, Running, connect, program_under_test, read_until_closed};
+use test_support::peers::{self, MIB};
+use test_support::{
+    DEADLINE, Program, Running, Wire, connect, program_under_test, read_until_closed,
+};
 
 const CHAPTER: &str = "the book's chapter \"Blocking or not: setblocking\" \
     (book/src/blocking-toggle.md), and exercises/06-blocking-toggle/hint.md";
@@ -223,6 +226,118 @@ fn a_client_that_never_reads_does_not_stall_the_others() {
     drop(flooder);
 }
 
+/// Waits while `counter` grows towards `total`; returns once it got there or has
+/// not moved for 150 ms (the peer stopped taking bytes), or after `limit`. This is
+/// a measurement of back-pressure, not a wait for readiness.
+fn until_stalled(counter: &AtomicUsize, total: usize, limit: Duration) {
+    let start = Instant::now();
+    let (mut last, mut since) = (usize::MAX, Instant::now());
+    while start.elapsed() < limit {
+        let now = counter.load(Ordering::SeqCst);
+        if now >= total {
+            return;
+        }
+        if now != last {
+            (last, since) = (now, Instant::now());
+        } else if since.elapsed() > Duration::from_millis(150) {
+            return;
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn a_big_reply_comes_back_whole_to_a_slow_reader() {
+    // A client with a small receive window sends 4 MiB, more than the buffers on the
+    // way back hold (about 3 MiB), reading nothing until it is stuck; then it says it
+    // is done and reads slowly at first. The server's send() can take only part of
+    // what it offers, or nothing, and when recv() returns 0 replies are still
+    // waiting: all of them must reach the client before the server closes.
+    let (mut server, addr) = start();
+    let len = 4 * MIB;
+    let client = peers::connect_small_buffer(addr, 4096).expect("connect");
+    let mut sender = client.try_clone().expect("clone the client");
+    let written = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&written);
+    let writer = thread::spawn(move || {
+        for chunk in peers::payload(len).chunks(64 * 1024) {
+            if sender.write_all(chunk).is_err() {
+                break;
+            }
+            counter.fetch_add(chunk.len(), Ordering::SeqCst);
+        }
+        let _ = sender.shutdown(Shutdown::Write);
+    });
+    until_stalled(&written, len, Duration::from_millis(800));
+    let mut wire = Wire::new(client);
+    let limit = Duration::from_millis(1500);
+    let mut got = wire.read_slowly(3 * MIB / 2, 16 * 1024, Duration::from_millis(1), limit);
+    let rest = wire.read_slowly(len, 64 * 1024, Duration::ZERO, limit);
+    got.extend_from_slice(&rest);
+    let _ = writer.join();
+    let expected = peers::payload(len).to_ascii_uppercase();
+    if got != expected {
+        let first = got
+            .iter()
+            .zip(&expected)
+            .position(|(a, b)| a != b)
+            .unwrap_or(got.len().min(len));
+        server.fail_exchange(
+            &format!(
+                "A client sent 4 MiB, then closed its sending side, and read the replies \
+                 through a small window. It got {} of the {len} bytes back; the first \
+                 wrong or missing one is at offset {first}. A send() may take only part of \
+                 what it is offered: drain what it took and keep the rest for the next turn \
+                 (TODO 3); and when the client is done sending, send everything pending \
+                 before closing.",
+                got.len()
+            ),
+            &wire.transcript,
+            "",
+        );
+    }
+}
+
+/// The server stops reading a client while MAX_PENDING bytes of its replies are
+/// unsent: a client that floods without reading must not make it hoard memory.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_flood_is_not_hoarded() {
+    let (mut server, addr) = start();
+    let pid = server.id();
+    let before = linux::resident_kib(pid);
+    let flooder = peers::connect_small_buffer(addr, 4096).expect("connect");
+    let written = Arc::new(AtomicUsize::new(0));
+    let flood = 24 * MIB;
+    {
+        let mut flooder = flooder.try_clone().expect("clone");
+        let written = Arc::clone(&written);
+        thread::spawn(move || {
+            let chunk = [b'f'; 64 * 1024];
+            while written.load(Ordering::SeqCst) < flood {
+                if flooder.write_all(&chunk).is_err() {
+                    break;
+                }
+                written.fetch_add(chunk.len(), Ordering::SeqCst);
+            }
+        });
+    }
+    // Until the flood is all sent, or has stalled (the server stopped reading).
+    until_stalled(&written, flood, Duration::from_millis(1500));
+    let grown = linux::resident_kib(pid).saturating_sub(before);
+    if grown > 8 * 1024 {
+        server.fail(&format!(
+            "A client sent {} MiB without reading any reply, and the server's memory grew by \
+             {} MiB: it kept reading, and hoards the replies it cannot send. Stop reading \
+             from a client while MAX_PENDING bytes of its replies wait (TODO 3): then its \
+             own buffers fill, and its sends wait instead of your memory growing.",
+            written.load(Ordering::SeqCst) / MIB,
+            grown / 1024
+        ));
+    }
+    drop(flooder);
+}
+
 /// A Linux-only check through /proc: one thread does all the work, and it rests
 /// when there is nothing to do.
 ///
@@ -271,11 +386,17 @@ fn one_thread_and_no_busy_waiting() {
     // Both clients are quiet now: nothing for the server to do. This sleep is the
     // measurement window, not a wait for something to become ready.
     let (cpu_before, start) = (linux::cpu_time(pid), Instant::now());
+    let rests_before = linux::voluntary_switches(pid);
     thread::sleep(Duration::from_millis(400));
     let (cpu, wall) = (linux::cpu_time(pid) - cpu_before, start.elapsed());
-    if cpu > wall / 4 {
+    // A server that sleeps when idle gives the CPU up hundreds of times in this
+    // window (voluntary context switches); one that spins never does, however
+    // little CPU a busy machine lets it have.
+    let rests = linux::voluntary_switches(pid) - rests_before;
+    if cpu > wall / 4 || (rests < 10 && cpu > wall / 50) {
         server.fail(&format!(
-            "With nothing to do, the server used {} ms of CPU time in {} ms: it is spinning, \
+            "With nothing to do, the server used {} ms of CPU time in {} ms and rested \
+             {rests} times: it is spinning, \
              trying accept() and recv() again and again without a pause. When a whole round \
              finds nothing ready, sleep a little (a millisecond or so) before the next one.",
             cpu.as_millis(),
@@ -291,6 +412,27 @@ fn one_thread_and_no_busy_waiting() {
 mod linux {
     use std::fs;
     use std::time::Duration;
+
+    /// How many times process `pid` has given up the CPU of its own accord
+    /// (sleeping or waiting), from /proc/PID/status.
+    pub fn voluntary_switches(pid: u32) -> u64 {
+        fs::read_to_string(format!("/proc/{pid}/status"))
+            .unwrap_or_default()
+            .lines()
+            .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))
+            .and_then(|rest| rest.trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// The memory process `pid` has resident (VmRSS), in KiB.
+    pub fn resident_kib(pid: u32) -> usize {
+        fs::read_to_string(format!("/proc/{pid}/status"))
+            .unwrap_or_default()
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0)
+    }
 
     /// How many threads process `pid` runs now.
     pub fn threads(pid: u32) -> usize {

@@ -1,0 +1,71 @@
+//! Wrong: serves the first client and exits, like the article's server (no loop)
+//! Caught by: serves_clients_one_after_another
+//!
+//! The article's server accepts once; the exercise asks for a server that keeps its
+//! listening socket and accepts client after client until one says `bye`. Without the
+//! loop the second client finds nobody listening.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+
+use anyhow::{Context, Result};
+use socket2::{Domain, Socket, Type};
+
+const DEFAULT_ADDR: &str = "127.0.0.1:9999";
+
+fn main() -> Result<()> {
+    let addr = address_from_args()?;
+
+    // socket(), bind(), listen(5), as in the article.
+    let socket =
+        Socket::new(Domain::for_address(addr), Type::STREAM, None).context("socket() failed")?;
+    // SO_REUSEADDR, so the server can restart while old connections sit in TIME_WAIT.
+    socket
+        .set_reuse_address(true)
+        .context("setsockopt(SO_REUSEADDR) failed")?;
+    socket
+        .bind(&addr.into())
+        .with_context(|| format!("bind({addr}) failed"))?;
+    socket
+        .listen(5)
+        .with_context(|| format!("listen(5) on {addr} failed"))?;
+    let listener: TcpListener = socket.into();
+    let bound = listener.local_addr().context("getsockname() failed")?;
+    println!("listening on {bound}");
+
+    let (conn, peer) = listener
+        .accept()
+        .with_context(|| format!("accept() on {bound} failed"))?;
+    serve_one(conn, peer)?;
+    Ok(())
+}
+
+/// Serves one client: one recv(1024), the reply upper-cased, close. Returns whether
+/// the client said `bye`.
+fn serve_one(mut conn: TcpStream, peer: SocketAddr) -> Result<bool> {
+    let mut buffer = [0u8; 1024];
+    let n = conn
+        .read(&mut buffer)
+        .with_context(|| format!("recv(1024) from {peer} failed"))?;
+    let data = &buffer[..n];
+    if n == 0 {
+        println!("{peer}: hung up without sending anything");
+        return Ok(false);
+    }
+    let reply = data.to_ascii_uppercase();
+    conn.write_all(&reply)
+        .with_context(|| format!("send to {peer} failed"))?;
+    println!(
+        "{peer}: b\"{}\" -> b\"{}\"",
+        data.escape_ascii(),
+        reply.escape_ascii()
+    );
+    Ok(data.trim_ascii() == b"bye")
+}
+
+/// The optional first argument, ADDR, or the article's address.
+fn address_from_args() -> Result<SocketAddr> {
+    let text = std::env::args().nth(1).unwrap_or(DEFAULT_ADDR.into());
+    text.parse()
+        .with_context(|| format!("usage: [ADDR]: {text:?} is not an address like {DEFAULT_ADDR}"))
+}

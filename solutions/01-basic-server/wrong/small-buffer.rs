@@ -1,0 +1,80 @@
+//! Wrong: receives into a 64-byte buffer, "enough for a line"
+//! Caught by: a_message_of_1000_bytes_comes_back_whole
+//!
+//! recv(1024) asks for up to 1024 bytes; a 64-byte buffer takes 64 and the server
+//! replies to a piece of the message and closes with the rest unread.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+
+use anyhow::{Context, Result};
+use socket2::{Domain, Socket, Type};
+
+const DEFAULT_ADDR: &str = "127.0.0.1:9999";
+
+fn main() -> Result<()> {
+    let addr = address_from_args()?;
+
+    // socket(), bind(), listen(5), as in the article.
+    let socket =
+        Socket::new(Domain::for_address(addr), Type::STREAM, None).context("socket() failed")?;
+    // SO_REUSEADDR, so the server can restart while old connections sit in TIME_WAIT.
+    socket
+        .set_reuse_address(true)
+        .context("setsockopt(SO_REUSEADDR) failed")?;
+    socket
+        .bind(&addr.into())
+        .with_context(|| format!("bind({addr}) failed"))?;
+    socket
+        .listen(5)
+        .with_context(|| format!("listen(5) on {addr} failed"))?;
+    let listener: TcpListener = socket.into();
+    let bound = listener.local_addr().context("getsockname() failed")?;
+    println!("listening on {bound}");
+
+    // The listening socket lives on; each accept() hands out a new socket for one
+    // client, which is closed when that client has been served.
+    loop {
+        let (conn, peer) = listener
+            .accept()
+            .with_context(|| format!("accept() on {bound} failed"))?;
+        match serve_one(conn, peer) {
+            Ok(true) => break,
+            Ok(false) => {}
+            // One client's trouble (a reset, say) is no reason to stop serving others.
+            Err(error) => eprintln!("{peer}: {error:#}"),
+        }
+    }
+    println!("a client said bye: closing the listening socket");
+    Ok(())
+}
+
+/// Serves one client: one recv(1024), the reply upper-cased, close. Returns whether
+/// the client said `bye`.
+fn serve_one(mut conn: TcpStream, peer: SocketAddr) -> Result<bool> {
+    let mut buffer = [0u8; 64];
+    let n = conn
+        .read(&mut buffer)
+        .with_context(|| format!("recv(1024) from {peer} failed"))?;
+    let data = &buffer[..n];
+    if n == 0 {
+        println!("{peer}: hung up without sending anything");
+        return Ok(false);
+    }
+    let reply = data.to_ascii_uppercase();
+    conn.write_all(&reply)
+        .with_context(|| format!("send to {peer} failed"))?;
+    println!(
+        "{peer}: b\"{}\" -> b\"{}\"",
+        data.escape_ascii(),
+        reply.escape_ascii()
+    );
+    Ok(data.trim_ascii() == b"bye")
+}
+
+/// The optional first argument, ADDR, or the article's address.
+fn address_from_args() -> Result<SocketAddr> {
+    let text = std::env::args().nth(1).unwrap_or(DEFAULT_ADDR.into());
+    text.parse()
+        .with_context(|| format!("usage: [ADDR]: {text:?} is not an address like {DEFAULT_ADDR}"))
+}

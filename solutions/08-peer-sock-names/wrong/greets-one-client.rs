@@ -1,0 +1,58 @@
+//! Wrong: greets one client and exits
+//! Caught by: tells_each_client_its_own_address
+//!
+//! The server serves clients one after another, forever: accept() in a loop.
+
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+
+use anyhow::{Context, Result};
+
+const DEFAULT_ADDR: &str = "127.0.0.1:9999";
+
+fn main() -> Result<()> {
+    let addr = address_from_args()?;
+    let listener = TcpListener::bind(addr).with_context(|| format!("bind({addr}) failed"))?;
+    // sk.getsockname(): with port 0, the port the kernel chose.
+    let bound = listener.local_addr().context("getsockname() failed")?;
+    println!("listening on {bound}");
+
+    loop {
+        // accept() can fail for one connection (one that was reset while it waited
+        // in the queue, for instance): report it and take the next.
+        let conn = match listener.accept() {
+            Ok((conn, _)) => conn,
+            Err(error) => {
+                eprintln!("accept() on {bound} failed: {error}");
+                continue;
+            }
+        };
+        if let Err(error) = greet(conn) {
+            eprintln!("{error:#}");
+        }
+        return Ok(());
+    }
+}
+
+/// Sends the client one line, `you are ADDR`, and closes the connection.
+fn greet(mut conn: TcpStream) -> Result<()> {
+    // conn.getpeername(): the client's end, as this side sees it. It fails with
+    // ENOTCONN if the client has already reset the connection.
+    let peer = conn
+        .peer_addr()
+        .context("getpeername() failed: the client has already gone")?;
+    // conn.getsockname(): this side's end of the same connection.
+    let me = conn.local_addr().context("getsockname() failed")?;
+    conn.write_all(format!("you are {peer}\n").as_bytes())
+        .with_context(|| format!("send to {peer} failed"))?;
+    println!("getpeername() {peer}, getsockname() {me}: told the client who it is");
+    // Returning drops `conn`, which closes the connection.
+    Ok(())
+}
+
+/// The optional first argument, ADDR, or the article's address.
+fn address_from_args() -> Result<SocketAddr> {
+    let text = std::env::args().nth(1).unwrap_or(DEFAULT_ADDR.into());
+    text.parse()
+        .with_context(|| format!("usage: [ADDR]: {text:?} is not an address like {DEFAULT_ADDR}"))
+}

@@ -1,0 +1,59 @@
+//! Wrong: formats the address as IP:PORT by hand
+//! Caught by: tells_an_ipv6_client_its_address
+//!
+//! `{ip}:{port}` is right for IPv4 only: an IPv6 address has colons of its own, and
+//! Rust (like URLs) writes it in brackets, [::1]:54321. SocketAddr's Display does
+//! that for both families.
+
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+
+use anyhow::{Context, Result};
+
+const DEFAULT_ADDR: &str = "127.0.0.1:9999";
+
+fn main() -> Result<()> {
+    let addr = address_from_args()?;
+    let listener = TcpListener::bind(addr).with_context(|| format!("bind({addr}) failed"))?;
+    // sk.getsockname(): with port 0, the port the kernel chose.
+    let bound = listener.local_addr().context("getsockname() failed")?;
+    println!("listening on {bound}");
+
+    loop {
+        // accept() can fail for one connection (one that was reset while it waited
+        // in the queue, for instance): report it and take the next.
+        let conn = match listener.accept() {
+            Ok((conn, _)) => conn,
+            Err(error) => {
+                eprintln!("accept() on {bound} failed: {error}");
+                continue;
+            }
+        };
+        if let Err(error) = greet(conn) {
+            eprintln!("{error:#}");
+        }
+    }
+}
+
+/// Sends the client one line, `you are ADDR`, and closes the connection.
+fn greet(mut conn: TcpStream) -> Result<()> {
+    // conn.getpeername(): the client's end, as this side sees it. It fails with
+    // ENOTCONN if the client has already reset the connection.
+    let peer = conn
+        .peer_addr()
+        .context("getpeername() failed: the client has already gone")?;
+    // conn.getsockname(): this side's end of the same connection.
+    let me = conn.local_addr().context("getsockname() failed")?;
+    conn.write_all(format!("you are {}:{}\n", peer.ip(), peer.port()).as_bytes())
+        .with_context(|| format!("send to {peer} failed"))?;
+    println!("getpeername() {peer}, getsockname() {me}: told the client who it is");
+    // Returning drops `conn`, which closes the connection.
+    Ok(())
+}
+
+/// The optional first argument, ADDR, or the article's address.
+fn address_from_args() -> Result<SocketAddr> {
+    let text = std::env::args().nth(1).unwrap_or(DEFAULT_ADDR.into());
+    text.parse()
+        .with_context(|| format!("usage: [ADDR]: {text:?} is not an address like {DEFAULT_ADDR}"))
+}
