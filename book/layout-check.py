@@ -80,6 +80,7 @@ MEASURE_JS = r"""
     const cls = (el.getAttribute('class') || '').trim();
     if (cls) s += '.' + cls.split(/\s+/).join('.');
     const text = (el.getAttribute('src') || el.textContent || '').trim().replace(/\s+/g, ' ');
+    if (el.classList.contains('table-wrapper')) s = 'table';
     if (text) s += ' "' + text.slice(0, 60) + (text.length > 60 ? '…' : '') + '"';
     // The nearest heading above tells a reader where on the page to look.
     let h = el;
@@ -114,6 +115,15 @@ MEASURE_JS = r"""
     if (inside) continue;
     const width = el.classList.contains('table-wrapper') ? el.scrollWidth : Math.round(r.width);
     problems.push({kind: 'wide', what: describe(el), width, column: Math.round(col.width)});
+  }
+  // A wide screen shows every picture whole: its box scrolls only on a narrow one.
+  if (view >= 1000) {
+    for (const box of main.querySelectorAll('.picture')) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        problems.push({kind: 'wide', what: describe(box) + ': the picture scrolls',
+                       width: box.scrollWidth, column: Math.round(col.width)});
+      }
+    }
   }
   // Pictures: each label's size as drawn. An <img> of an SVG hides its text from the
   // page, so a copy of the SVG is drawn off-screen at the same size and measured.
@@ -309,6 +319,12 @@ def main():
     parser.add_argument("--chromium", help="the browser to use (default: chromium on PATH)")
     parser.add_argument("--min-label", type=float, default=11.0)
     parser.add_argument("--max-dark-brightness", type=float, default=0.45)
+    parser.add_argument("--screenshots", type=Path, metavar="DIR",
+                        help="also save PAGE-WIDTH-THEME.png of each page's top, to look at")
+    parser.add_argument("--themes", default=",".join(THEMES),
+                        help=f"themes to check, of light, rust, coal, navy, ayu (default {','.join(THEMES)})")
+    parser.add_argument("--shot-height", type=int, default=2000,
+                        help="how much of each page a screenshot shows (default 2000 px)")
     args = parser.parse_args()
 
     book_dir = Path(__file__).resolve().parent
@@ -340,7 +356,7 @@ def main():
                 {"width": width, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": width < 600},
                 session=session,
             )
-            for theme in THEMES:
+            for theme in args.themes.split(","):
                 if script_id:
                     browser.call("Page.removeScriptToEvaluateOnNewDocument",
                                  {"identifier": script_id}, session=session)
@@ -353,13 +369,15 @@ def main():
                     where = f"{page} at {width} px, {theme}"
                     for problem in check_page(browser, session, base + page, args, theme):
                         failures.append((where, problem))
+                    if args.screenshots:
+                        save_screenshot(browser, session, args, page, width, theme)
     finally:
         browser.close()
         server.shutdown()
         shutil.rmtree(profile, ignore_errors=True)
 
     seconds = time.monotonic() - started
-    checked = f"{len(pages)} pages at {' and '.join(map(str, WIDTHS))} px, themes {', '.join(THEMES)}"
+    checked = f"{len(pages)} pages at {' and '.join(map(str, WIDTHS))} px, themes {args.themes}"
     if failures:
         for where, problem in failures:
             print(f"{where}: {problem}")
@@ -368,7 +386,29 @@ def main():
     print(f"layout-check: every page fits: {checked} ({seconds:.1f} s)")
 
 
+def save_screenshot(browser, session, args, page, width, theme):
+    # check_page may have switched the theme in the page: load it again as the reader sees it.
+    browser.call("Page.navigate", {"url": browser.current_url}, session=session)
+    browser.wait_event("Page.loadEventFired", session)
+    browser.call("Runtime.evaluate", {"expression": "document.fonts.ready", "awaitPromise": True},
+                 session=session)
+    height = browser.call("Runtime.evaluate",
+                          {"expression": "document.scrollingElement.scrollHeight"},
+                          session=session)["result"]["value"]
+    shot = browser.call(
+        "Page.captureScreenshot",
+        {"format": "png", "captureBeyondViewport": True,
+         "clip": {"x": 0, "y": 0, "width": width, "height": min(height, args.shot_height),
+                  "scale": 1}},
+        session=session,
+    )
+    args.screenshots.mkdir(parents=True, exist_ok=True)
+    name = page.replace("/", "_").removesuffix(".html")
+    (args.screenshots / f"{name}-{width}-{theme}.png").write_bytes(base64.b64decode(shot["data"]))
+
+
 def check_page(browser, session, url, args, theme):
+    browser.current_url = url
     browser.call("Page.navigate", {"url": url}, session=session)
     browser.wait_event("Page.loadEventFired", session)
     result = browser.call(

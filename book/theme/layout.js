@@ -1,13 +1,13 @@
 // The book's own layout help (book.toml: additional-js); see theme/layout.css.
 (function () {
     'use strict';
-    // Tables of three or more columns: name each cell after its column, so that on a
+    // Tables of two or more columns: name each cell after its column, so that on a
     // phone, where each row is shown as a card, every value says what it is.
     document.querySelectorAll('.content main table').forEach(function (table) {
         const names = Array.from(table.querySelectorAll('thead th')).map(function (th) {
             return th.textContent.trim();
         });
-        if (names.length < 3) {
+        if (names.length < 2) {
             return;
         }
         table.classList.add('stacked');
