@@ -158,8 +158,11 @@ MEASURE_JS = r"""
       problems.push({kind: 'label', what: describe(img),
                      size: Math.round(smallest * 10) / 10, text: smallestText.slice(0, 40)});
     }
+    // The part a reader sees: a wide picture in a narrow box shows its left side.
+    const seen = Math.min(r.right, (img.closest('.picture') || main).getBoundingClientRect().right,
+                          view) - r.left;
     pictures.push({what: describe(img), x: r.left + scrollX, y: r.top + scrollY,
-                   width: r.width, height: r.height});
+                   width: seen, height: r.height});
   }
   holder.remove();
   return {problems, pictures};
@@ -349,25 +352,27 @@ def main():
         ]
         browser.call("Page.enable", session=session)
         browser.call("Runtime.enable", session=session)
-        script_id = None
+        themes = args.themes.split(",")
+        # Each page is loaded once per width, in the first theme (kept where mdbook's
+        # book.js looks for the reader's choice); the other themes are then picked with
+        # the reader's own control, mdbook's theme menu, without loading it again.
+        browser.call(
+            "Page.addScriptToEvaluateOnNewDocument",
+            {"source": f"localStorage.setItem('mdbook-theme', {json.dumps(themes[0])});"},
+            session=session,
+        )
         for width in WIDTHS:
             browser.call(
                 "Emulation.setDeviceMetricsOverride",
                 {"width": width, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": width < 600},
                 session=session,
             )
-            for theme in args.themes.split(","):
-                if script_id:
-                    browser.call("Page.removeScriptToEvaluateOnNewDocument",
-                                 {"identifier": script_id}, session=session)
-                script_id = browser.call(
-                    "Page.addScriptToEvaluateOnNewDocument",
-                    {"source": f"localStorage.setItem('mdbook-theme', {json.dumps(theme)});"},
-                    session=session,
-                )["identifier"]
-                for page in pages:
+            for page in pages:
+                load(browser, session, base + page)
+                for theme in themes:
+                    pick_theme(browser, session, theme)
                     where = f"{page} at {width} px, {theme}"
-                    for problem in check_page(browser, session, base + page, args, theme):
+                    for problem in check_page(browser, session, args, theme):
                         failures.append((where, problem))
                     if args.screenshots:
                         save_screenshot(browser, session, args, page, width, theme)
@@ -386,12 +391,25 @@ def main():
     print(f"layout-check: every page fits: {checked} ({seconds:.1f} s)")
 
 
-def save_screenshot(browser, session, args, page, width, theme):
-    # check_page may have switched the theme in the page: load it again as the reader sees it.
-    browser.call("Page.navigate", {"url": browser.current_url}, session=session)
+def load(browser, session, url):
+    browser.call("Page.navigate", {"url": url}, session=session)
     browser.wait_event("Page.loadEventFired", session)
-    browser.call("Runtime.evaluate", {"expression": "document.fonts.ready", "awaitPromise": True},
-                 session=session)
+
+
+def pick_theme(browser, session, theme):
+    """Pick a theme as a reader does, by its button in mdbook's theme menu."""
+    result = browser.call(
+        "Runtime.evaluate",
+        {"expression": f"(() => {{ const b = document.getElementById('mdbook-theme-{theme}');"
+                       " if (!b) return false; b.click(); return true; })()",
+         "returnByValue": True},
+        session=session,
+    )
+    if not result["result"].get("value"):
+        sys.exit(f"layout-check: mdbook's theme menu has no theme {theme!r}")
+
+
+def save_screenshot(browser, session, args, page, width, theme):
     height = browser.call("Runtime.evaluate",
                           {"expression": "document.scrollingElement.scrollHeight"},
                           session=session)["result"]["value"]
@@ -407,10 +425,7 @@ def save_screenshot(browser, session, args, page, width, theme):
     (args.screenshots / f"{name}-{width}-{theme}.png").write_bytes(base64.b64decode(shot["data"]))
 
 
-def check_page(browser, session, url, args, theme):
-    browser.current_url = url
-    browser.call("Page.navigate", {"url": url}, session=session)
-    browser.wait_event("Page.loadEventFired", session)
+def check_page(browser, session, args, theme):
     result = browser.call(
         "Runtime.evaluate",
         {"expression": f"({MEASURE_JS})({args.min_label})", "awaitPromise": True,
@@ -434,24 +449,22 @@ def check_page(browser, session, url, args, theme):
     for picture in value["pictures"]:
         # Every dark theme, on the same layout: only the colours change.
         for dark in DARK_THEMES:
-            browser.call(
-                "Runtime.evaluate",
-                {"expression": "document.documentElement.classList.remove("
-                 + ",".join(json.dumps(t) for t in DARK_THEMES) + ", 'light', 'rust');"
-                 f"document.documentElement.classList.add({json.dumps(dark)});"},
-                session=session,
-            )
-            shot = browser.call(
-                "Page.captureScreenshot",
-                {"format": "png", "captureBeyondViewport": True,
-                 "clip": {"x": picture["x"], "y": picture["y"], "width": picture["width"],
-                          "height": picture["height"], "scale": 0.1}},
-                session=session,
-            )
+            pick_theme(browser, session, dark)
+            # Scrolled into the window first, below mdbook's menu bar: a shot of what
+            # is on screen is quick, one beyond it lays the whole page out again.
+            browser.call("Runtime.evaluate",
+                         {"expression": f"window.scrollTo(0, {picture['y'] - 70})"},
+                         session=session)
+            # The clip is in the page's coordinates, and now inside the window.
+            clip = {"x": picture["x"], "y": picture["y"], "width": picture["width"],
+                    "height": min(picture["height"], HEIGHT - 80), "scale": 0.1}
+            shot = browser.call("Page.captureScreenshot", {"format": "png", "clip": clip},
+                                session=session)
             brightness = png_mean_brightness(base64.b64decode(shot["data"]))
             if brightness > args.max_dark_brightness:
                 yield (f"a bright panel in the dark theme {dark}: {picture['what']} "
                        f"(mean brightness {brightness:.2f})")
+        pick_theme(browser, session, theme)
 
 
 if __name__ == "__main__":
