@@ -1,19 +1,23 @@
 #!/usr/bin/env python3
 """Check that every page of the built book fits a desktop and a phone screen.
 
-    python3 book/layout-check.py [--html DIR] [--chromium PATH] [PAGE.html ...]
+    python3 book/layout-check.py [--themes light,navy] [--screenshots DIR] [PAGE.html ...]
 
 Run `mdbook build book` first. The script opens every page of the built book (or the
-pages named) in headless Chromium at 1280 and at 390 CSS pixels wide, in the light
-theme and in a dark one (navy), and fails, listing each one, when
+pages named; a new chapter is found by itself) in headless Chromium at 1280 and at 390
+CSS pixels wide, in the light theme and in a dark one (navy), and fails, listing each
+one, when
 
   - the page scrolls sideways;
   - an element is wider than the text column. A code block may scroll inside its own
     box, and so may a picture on a narrow screen (book/theme/layout.css gives it a box
-    of its own); a table may not: it must fit, at both widths;
+    of its own), but not on a wide one; a table may not scroll at all: it must fit;
   - a label in a picture is drawn smaller than 11 px (--min-label);
-  - in a dark theme (coal, navy, ayu) a picture is a bright panel: its mean
-    brightness is above 0.45 (--max-dark-brightness), where the page's is about 0.1.
+  - in a dark theme (coal, navy and ayu are all tried) a picture is a bright panel: its
+    mean brightness is above 0.45 (--max-dark-brightness), where the page's is about 0.1.
+
+--screenshots DIR also saves PAGE-WIDTH-THEME.png, the top of each page, to look at
+(book/screenshots.sh does that for a few pages).
 
 Python's standard library and Chromium only: Chromium is driven through its DevTools
 protocol over a pipe (--remote-debugging-pipe: JSON messages on file descriptors 3
