@@ -218,7 +218,10 @@ class Chromium:
         message = {"id": self._next_id, "method": method, "params": params or {}}
         if session:
             message["sessionId"] = session
-        os.write(self._to_child, json.dumps(message).encode() + b"\0")
+        try:
+            os.write(self._to_child, json.dumps(message).encode() + b"\0")
+        except BrokenPipeError:
+            raise RuntimeError("Chromium closed its DevTools pipe (did it start?)") from None
         deadline = time.monotonic() + timeout
         while True:
             reply = self._read_message(deadline)
@@ -350,36 +353,12 @@ def main():
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     failures = []
     try:
-        target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
-            "sessionId"
-        ]
-        browser.call("Page.enable", session=session)
-        browser.call("Runtime.enable", session=session)
-        themes = args.themes.split(",")
-        # Each page is loaded once per width, in the first theme (kept where mdbook's
-        # book.js looks for the reader's choice); the other themes are then picked with
-        # the reader's own control, mdbook's theme menu, without loading it again.
-        browser.call(
-            "Page.addScriptToEvaluateOnNewDocument",
-            {"source": f"localStorage.setItem('mdbook-theme', {json.dumps(themes[0])});"},
-            session=session,
-        )
-        for width in WIDTHS:
-            browser.call(
-                "Emulation.setDeviceMetricsOverride",
-                {"width": width, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": width < 600},
-                session=session,
-            )
-            for page in pages:
-                load(browser, session, base + page)
-                for theme in themes:
-                    pick_theme(browser, session, theme)
-                    where = f"{page} at {width} px, {theme}"
-                    for problem in check_page(browser, session, args, theme):
-                        failures.append((where, problem))
-                    if args.screenshots:
-                        save_screenshot(browser, session, args, page, width, theme)
+        check_all(browser, base, pages, args, failures)
+    except (RuntimeError, TimeoutError) as error:
+        log.flush()
+        tail = Path(profile, "chromium.log").read_text(errors="replace").splitlines()[-15:]
+        print("\n".join(tail), file=sys.stderr)
+        sys.exit(f"layout-check: Chromium failed: {error} (its last lines above)")
     finally:
         browser.close()
         server.shutdown()
@@ -395,9 +374,53 @@ def main():
     print(f"layout-check: every page fits: {checked} ({seconds:.1f} s)")
 
 
+def check_all(browser, base, pages, args, failures):
+    """Every page at every width in every theme; what does not fit goes to failures."""
+    target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
+        "sessionId"
+    ]
+    browser.call("Page.enable", session=session)
+    browser.call("Runtime.enable", session=session)
+    themes = args.themes.split(",")
+    # Each page is loaded once per width, in the first theme (kept where mdbook's
+    # book.js looks for the reader's choice); the other themes are then picked with
+    # the reader's own control, mdbook's theme menu, without loading it again.
+    browser.call(
+        "Page.addScriptToEvaluateOnNewDocument",
+        {"source": f"localStorage.setItem('mdbook-theme', {json.dumps(themes[0])});"},
+        session=session,
+    )
+    for width in WIDTHS:
+        browser.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": width < 600},
+            session=session,
+        )
+        for page in pages:
+            load(browser, session, base + page)
+            for theme in themes:
+                pick_theme(browser, session, theme)
+                where = f"{page} at {width} px, {theme}"
+                for problem in check_page(browser, session, args, theme):
+                    failures.append((where, problem))
+                if args.screenshots:
+                    save_screenshot(browser, session, args, page, width, theme)
+
+
 def load(browser, session, url):
     browser.call("Page.navigate", {"url": url}, session=session)
-    browser.wait_event("Page.loadEventFired", session)
+    # A load event may be an earlier page's, still queued: wait for this one's (a page
+    # that redirects ends elsewhere, so after a second event any complete page will do).
+    for attempt in range(3):
+        browser.wait_event("Page.loadEventFired", session)
+        href, ready = browser.call(
+            "Runtime.evaluate",
+            {"expression": "[location.href, document.readyState]", "returnByValue": True},
+            session=session,
+        )["result"]["value"]
+        if ready == "complete" and (href == url or attempt > 0):
+            return
 
 
 def pick_theme(browser, session, theme):
