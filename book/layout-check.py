@@ -342,6 +342,9 @@ def main():
     pages = args.pages or sorted(
         str(p.relative_to(html)) for p in html.rglob("*.html") if p.name not in NOT_CHAPTERS
     )
+    missing = [page for page in pages if not (html / page.split("#")[0]).is_file()]
+    if missing:
+        sys.exit(f"layout-check: no such page in {html}: {', '.join(missing)}")
     chromium_path = find_chromium(args.chromium)
     started = time.monotonic()
 

@@ -72,4 +72,6 @@ pages=("${pages[@]%%#*}") # a #heading is not a page
 # A page that fails the layout check is still worth looking at: report, then go on.
 CHROMIUM="$chromium" python3 book/layout-check.py --html "$html" --screenshots "$out" \
     --themes light,navy,coal,ayu --shot-height "${HEIGHT:-2000}" "${pages[@]}" || true
-ls "$out"/*.png
+for page in "${pages[@]}"; do
+    ls "$out/${page%.html}"-*.png 2>/dev/null || echo "  no shots of $page (no such page in the built book?)"
+done
