@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# See the book as a reader does: build it, serve it on 127.0.0.1, and take screenshots
-# of a few pages with headless Chromium, in the light theme and in a dark one.
+# See the book as a reader does: build it, and take screenshots of a few pages with
+# headless Chromium, at 1280 and at 390 pixels wide (a desktop and a phone), in the
+# light theme and in the three dark ones (navy, coal, ayu).
 #
 #   book/screenshots.sh                  the default pages (below)
 #   book/screenshots.sh PAGE.html...     these pages, e.g. timeouts.html
-#   HEIGHT=6000 book/screenshots.sh ...  a taller window, to see further down a page
+#   HEIGHT=6000 book/screenshots.sh ...  a taller shot, to see further down a page
 #
-# The PNGs go to target/screenshots/ (not committed): PAGE-light.png, PAGE-dark.png,
-# each the top HEIGHT pixels (default 2000) of the page, 1280 pixels wide. (Not a
-# `#heading` further down: headless Chromium scrolls to it but paints the part above
-# as a blank band.)
-# Look at them: a picture that does not render, a table that overflows or a dark
-# theme that swallows a figure shows here and nowhere else.
+# The PNGs go to target/screenshots/ (not committed): PAGE-WIDTH-THEME.png, each the
+# top HEIGHT pixels (default 2000) of the page. book/layout-check.py takes them, and
+# reports on the way what it finds wrong (what is wider than its column, a picture's
+# label too small, a picture that stays bright in a dark theme).
+# Look at them: what the check cannot judge (a picture that is ugly, a table that
+# fits but reads badly) shows here.
 #
 # Needs mdbook and Chromium. On Debian or Ubuntu: apt-get install -y chromium
 # (set CHROMIUM=/path/to/chrome to use another build).
@@ -65,61 +66,12 @@ if [ -n "$build_failed" ]; then
     echo "mdbook build failed (see $out/mdbook.log); taking the screenshots anyway" >&2
 fi
 
-tmp=$(mktemp -d)
-server_pid=""
-cleanup() {
-    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# Port 0: the kernel picks a free port, and the server says which.
-python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$html" >"$tmp/server.log" 2>&1 &
-server_pid=$!
-port=""
-for _ in $(seq 100); do
-    port=$(sed -n 's/^Serving HTTP on 127\.0\.0\.1 port \([0-9]*\).*/\1/p' "$tmp/server.log")
-    [ -n "$port" ] && break
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-done
-if [ -z "$port" ]; then
-    echo "screenshots.sh: the web server did not start:" >&2
-    cat "$tmp/server.log" >&2
-    exit 1
-fi
-echo "serving the book at http://127.0.0.1:$port/"
-
-# mdbook follows the browser's colour preference until the reader picks a theme:
-# --force-dark-mode makes Chromium prefer dark, and mdbook shows its dark theme (navy).
-shoot() { # URL FILE [EXTRA FLAGS...]
-    local url=$1 file=$2
-    shift 2
-    "$chromium" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-        --disable-background-networking --disable-component-update --disable-sync \
-        --user-data-dir="$tmp/profile-$RANDOM" --hide-scrollbars \
-        --virtual-time-budget=3000 --window-size=1280,"${HEIGHT:-2000}" \
-        --screenshot="$file" "$@" "$url" >"$tmp/chromium.log" 2>&1 || {
-        echo "screenshots.sh: Chromium failed on $url:" >&2
-        tail -n 5 "$tmp/chromium.log" >&2
-        return 1
-    }
-}
-
 pages=("$@")
 [ ${#pages[@]} -gt 0 ] || pages=("${default_pages[@]}")
+pages=("${pages[@]%%#*}") # a #heading is not a page
+# A page that fails the layout check is still worth looking at: report, then go on.
+CHROMIUM="$chromium" python3 book/layout-check.py --html "$html" --screenshots "$out" \
+    --themes light,navy,coal,ayu --shot-height "${HEIGHT:-2000}" "${pages[@]}" || true
 for page in "${pages[@]}"; do
-    file=${page%%#*}
-    if [ "$file" != "$page" ]; then
-        echo "  $page: the #heading is ignored (see the top of this script)"
-        page=$file
-    fi
-    if [ ! -f "$html/$file" ]; then
-        echo "  skipped $page: no such page in the built book"
-        continue
-    fi
-    name=${file%.html}
-    shoot "http://127.0.0.1:$port/$page" "$out/$name-light.png"
-    shoot "http://127.0.0.1:$port/$page" "$out/$name-dark.png" --force-dark-mode
-    echo "  $out/$name-light.png  $out/$name-dark.png"
+    ls "$out/${page%.html}"-*.png 2>/dev/null || echo "  no shots of $page (no such page in the built book?)"
 done
