@@ -15,6 +15,37 @@ pub mod namespace;
 pub mod show;
 pub mod wire;
 
+/// `socket(AF_INET, SOCK_RAW, protocol)`. Needs CAP_NET_RAW (in our namespace).
+#[cfg(target_os = "linux")]
+pub fn raw_socket(protocol: socket2::Protocol) -> std::io::Result<socket2::Socket> {
+    use socket2::{Domain, Socket, Type};
+    Socket::new(Domain::IPV4, Type::from(libc::SOCK_RAW), Some(protocol))
+}
+
+/// `setsockopt(fd, IPPROTO_IP, IP_HDRINCL, 1)`: what we send on this raw socket
+/// starts with our own IPv4 header. Linux still fills in its total length and
+/// checksum, and the identification and source address where we leave them 0 (raw(7)).
+#[cfg(target_os = "linux")]
+pub fn set_header_included(socket: &socket2::Socket) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let on: libc::c_int = 1;
+    // SAFETY: setsockopt reads one c_int from `on`, whose size we pass.
+    let result = unsafe {
+        libc::setsockopt(
+            socket.as_raw_fd(),
+            libc::IPPROTO_IP,
+            libc::IP_HDRINCL,
+            (&on as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if result == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
 /// What a packet-level program says on a system other than Linux, before it exits 0.
 pub const LINUX_ONLY: &str = "this lesson needs Linux: its private network namespaces \
 and packet sockets (AF_PACKET) have no equivalent on this system";

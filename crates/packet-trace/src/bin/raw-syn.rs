@@ -71,7 +71,8 @@ mod syn {
             Some(Protocol::TCP),
         )
         .context("socket(AF_INET, SOCK_RAW, IPPROTO_TCP)")?;
-        set_header_included(&send).context("setsockopt(IPPROTO_IP, IP_HDRINCL, 1)")?;
+        packet_trace::set_header_included(&send)
+            .context("setsockopt(IPPROTO_IP, IP_HDRINCL, 1)")?;
 
         let tcp = wire::tcp_syn(us, server, A);
         let ip = wire::ipv4_header(*us.ip(), *server.ip(), PROTO_TCP, tcp.len());
@@ -135,26 +136,4 @@ mod syn {
         Ok(())
     }
     // ANCHOR_END: catch
-
-    /// `setsockopt(fd, IPPROTO_IP, IP_HDRINCL, 1)`: the data we send starts with our
-    /// own IPv4 header; the kernel fills in only what we leave 0 (its id, its checksum).
-    fn set_header_included(socket: &Socket) -> io::Result<()> {
-        use std::os::fd::AsRawFd;
-        let on: libc::c_int = 1;
-        // SAFETY: setsockopt reads one c_int from `on`, whose size we pass.
-        let result = unsafe {
-            libc::setsockopt(
-                socket.as_raw_fd(),
-                libc::IPPROTO_IP,
-                libc::IP_HDRINCL,
-                (&on as *const libc::c_int).cast(),
-                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-            )
-        };
-        if result == 0 {
-            Ok(())
-        } else {
-            Err(io::Error::last_os_error())
-        }
-    }
 }
