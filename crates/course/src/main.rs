@@ -12,6 +12,8 @@ use course::progress::{self, Untouched};
 use course::style::Style;
 use course::{overview, report, reset, watch};
 
+mod trace;
+
 fn usage() -> &'static str {
     "The course's companion: where you are, what the tests say, and hints.
 
@@ -21,6 +23,7 @@ fn usage() -> &'static str {
   cargo course watch [N] [--next] re-grade N (or the next one to do) whenever you save;
                                   --next moves on by itself when it passes
   cargo course reset N [--yes]    put N back as it shipped (asks first; keeps yours as .bak)
+  cargo course trace N            run N under the packet tracer, draw its packets (Linux)
 
 `cargo course` is short for `cargo run -q -p course --`; both work from anywhere in the
 repository. For maintainers, after changing a stub or a test:
@@ -92,6 +95,12 @@ fn run() -> Result<ExitCode> {
                 None => exercises.clone(),
             };
             check(&root, &chosen, style)
+        }
+        "trace" => {
+            let Some(name) = args.name("trace")? else {
+                bail!("which exercise? For example: cargo course trace 14");
+            };
+            trace::run(&root, exercises::find(&exercises, name)?)
         }
         "hint" => {
             let Some(name) = args.name("hint")? else {
