@@ -1,9 +1,11 @@
 //! `cargo course trace N`: run exercise N's program under the packet tracer
 //! (crates/packet-trace) and draw its TCP segments as a sequence diagram.
 //!
-//! The tracer runs the program in a private network namespace (Linux). So far only
-//! programs that bring their own peer trace usefully (exercise 14 sends its own SYN
-//! to its own listener); starting a peer for the other exercises is not done yet.
+//! The tracer runs the program in a private network namespace (Linux), with a peer:
+//! a client of the tracer's if the exercise's tests start it as a server, a server of
+//! the tracer's if they give it a listener to connect to, none otherwise (exercise 14
+//! is its own peer). The peer speaks the first article's protocol: "hello" one way,
+//! "HELLO" back.
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -24,7 +26,16 @@ pub fn run(root: &Path, exercise: &Exercise) -> Result<ExitCode> {
         );
     }
     let target = root.join("target/debug");
+    let tests = std::fs::read_to_string(exercise.test_file()).unwrap_or_default();
+    let peer = if tests.contains("start_server") {
+        Some("--connect") // the program is a server: the tracer connects to it
+    } else if tests.contains("loopback_listener") || tests.contains("TcpListener::bind") {
+        Some("--serve") // a client: the tracer listens, and passes it the address
+    } else {
+        None
+    };
     let output = Command::new(target.join("packet-trace"))
+        .args(peer)
         .arg("--")
         .arg(target.join(&package))
         .current_dir(root)

@@ -13,24 +13,54 @@
 
 #[cfg(target_os = "linux")]
 mod demo;
+#[cfg(target_os = "linux")]
+mod peer;
 
 #[cfg(target_os = "linux")]
 fn main() -> anyhow::Result<()> {
     use anyhow::Context;
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let command = match args.first().map(String::as_str) {
-        Some("-h" | "--help") => {
-            println!("{USAGE}");
-            return Ok(());
+    let mut rest = &args[..];
+    let mut peer = None;
+    while let Some(first) = rest.first().map(String::as_str) {
+        match first {
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            "--connect" | "--serve" => peer = Some(first),
+            "--" => {
+                rest = &rest[1..];
+                break;
+            }
+            _ if first.starts_with('-') => {
+                eprintln!("packet-trace: unknown option {first}\n{USAGE}");
+                std::process::exit(2);
+            }
+            _ => break,
         }
-        Some("--") => &args[1..],
-        _ => &args[..],
-    };
+        rest = &rest[1..];
+    }
+    let command = rest;
+    if peer.is_some() && command.is_empty() {
+        eprintln!(
+            "packet-trace: {} needs a COMMAND\n{USAGE}",
+            peer.unwrap_or_default()
+        );
+        std::process::exit(2);
+    }
     // ANCHOR: main
     packet_trace::enter()?; // first, while this process has one thread
     let capture = packet_trace::capture::Capture::start()?;
     if command.is_empty() {
         demo::one_connection()?;
+    } else if peer == Some("--connect") {
+        println!("tracing: {} (and a client of ours)", command.join(" "));
+        peer::connect_to(command)?;
+    } else if peer == Some("--serve") {
+        println!("tracing: {} (and a server of ours)", command.join(" "));
+        let status = peer::serve(command)?;
+        println!("{} exited: {status}", command[0]);
     } else {
         println!("tracing: {}", command.join(" "));
         let status = std::process::Command::new(&command[0])
@@ -45,10 +75,14 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-const USAGE: &str = "usage: packet-trace [-- COMMAND [ARGS...]]
+const USAGE: &str = "usage: packet-trace [--connect | --serve] [--] [COMMAND [ARGS...]]
   with no arguments, trace one connection made by the tracer itself;
   with a COMMAND, run it in the tracer's private network namespace and trace
-  every TCP connection it makes on loopback";
+  every TCP connection it makes on loopback;
+  --connect: COMMAND is a server: once it prints `listening on ADDR`, connect,
+             send \"hello\\n\", read the reply, close, and stop it;
+  --serve:   COMMAND is a client: run it with the address of an upper-casing
+             server of ours as its last argument, and \"hello\\n\" on its stdin";
 
 #[cfg(not(target_os = "linux"))]
 fn main() {
