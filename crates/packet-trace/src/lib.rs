@@ -50,6 +50,17 @@ pub fn set_header_included(socket: &socket2::Socket) -> std::io::Result<()> {
 pub const LINUX_ONLY: &str = "this lesson needs Linux: its private network namespaces \
 and packet sockets (AF_PACKET) have no equivalent on this system";
 
+/// A closed stdout (`| head`) ends the program quietly, as it ends `cat`: Rust
+/// ignores SIGPIPE and would panic in `println!`; this puts the default back. (Socket
+/// writes are not affected: std sends with MSG_NOSIGNAL.)
+#[cfg(target_os = "linux")]
+pub fn quiet_on_closed_stdout() {
+    // SAFETY: signal() only changes this process's disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// Set by the tracer for the command it runs: that command is already inside the
 /// tracer's private namespace, and must stay there for its packets to be seen.
 pub const INSIDE: &str = "PACKET_TRACE_NAMESPACE";

@@ -18,6 +18,7 @@ mod peer;
 
 #[cfg(target_os = "linux")]
 fn main() -> anyhow::Result<()> {
+    packet_trace::quiet_on_closed_stdout();
     use anyhow::Context;
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut rest = &args[..];
@@ -75,6 +76,7 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+#[cfg(target_os = "linux")]
 const USAGE: &str = "usage: packet-trace [--connect | --serve] [--] [COMMAND [ARGS...]]
   with no arguments, trace one connection made by the tracer itself;
   with a COMMAND, run it in the tracer's private network namespace and trace

@@ -101,7 +101,12 @@ pub fn serve(command: &[String]) -> Result<ExitStatus> {
         .spawn()
         .with_context(|| format!("cannot start {}", command[0]))?;
     if let Some(mut stdin) = child.stdin.take() {
+        // A program that died at once must not take the tracer with it (SIGPIPE).
+        // SAFETY: signal() only changes this process's disposition for SIGPIPE.
+        let before = unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
         let _ = stdin.write_all(b"hello\n"); // then closed: the end of its input
+        // SAFETY: as above, putting back what was there.
+        unsafe { libc::signal(libc::SIGPIPE, before) };
     }
     let mut guard = Guard(child);
     listener.set_nonblocking(true)?;

@@ -8,6 +8,7 @@
 
 #[cfg(target_os = "linux")]
 fn main() -> anyhow::Result<()> {
+    packet_trace::quiet_on_closed_stdout();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let part = args.first().map(String::as_str);
     if args.len() > 1 || !matches!(part, None | Some("closed" | "no-accept" | "full")) {
@@ -31,6 +32,7 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+#[cfg(target_os = "linux")]
 const USAGE: &str = "usage: queues [closed|no-accept|full]";
 
 #[cfg(not(target_os = "linux"))]

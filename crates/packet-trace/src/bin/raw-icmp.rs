@@ -7,6 +7,7 @@
 
 #[cfg(target_os = "linux")]
 fn main() -> anyhow::Result<()> {
+    packet_trace::quiet_on_closed_stdout();
     if let Some(arg) = std::env::args().nth(1) {
         if arg == "--help" || arg == "-h" {
             println!("usage: raw-icmp   (ping 127.0.0.1 twice: SOCK_RAW, then SOCK_DGRAM)");

@@ -8,6 +8,7 @@
 
 #[cfg(target_os = "linux")]
 fn main() -> anyhow::Result<()> {
+    packet_trace::quiet_on_closed_stdout();
     if let Some(arg) = std::env::args().nth(1) {
         if arg == "--help" || arg == "-h" {
             println!("usage: raw-syn   (send a hand-built SYN to a listener of its own)");
