@@ -10,6 +10,8 @@ use anyhow::{Context, Result};
 /// A pause between steps, so that each of the kernel's ACKs leaves on its own
 /// before the program's next move and the trace reads the same every run.
 const STEP: Duration = Duration::from_millis(30);
+/// How long the server waits after the client's FIN before it closes.
+const SLOW_CLOSE: Duration = Duration::from_millis(250);
 
 // ANCHOR: demo
 /// A server and a client on the namespace's loopback: connect, "hello" one way,
@@ -29,7 +31,11 @@ pub fn one_connection() -> Result<()> {
             .context("sendall")?;
         let mut rest = String::new();
         reader.read_line(&mut rest).context("recv")?; // 0 bytes: the client closed
-        Ok(()) // conn is closed here, at once: our FIN carries the ACK of theirs
+        // The kernel delays its ACK of a FIN (at most 200 ms) in the hope that the
+        // program closes too and the ACK can ride on its FIN. Wait longer than that,
+        // so that the close shows its four segments every time.
+        thread::sleep(SLOW_CLOSE);
+        Ok(()) // conn is closed here: our FIN
     });
     let mut client = TcpStream::connect(addr).with_context(|| format!("connect {addr}"))?;
     println!("client: connected from {}", client.local_addr()?);

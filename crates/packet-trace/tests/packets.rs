@@ -194,4 +194,8 @@ fn a_hand_built_syn_gets_a_syn_ack_and_the_kernel_resets_it() {
         "{out}"
     );
     assert!(out.contains("caught RST     127.0.0.1:40000 >"), "{out}");
+    assert!(
+        out.contains("the RST ended the half-open connection"),
+        "{out}"
+    );
 }

@@ -132,8 +132,15 @@ mod syn {
         if !(syn_ack && rst) {
             bail!("within {DEADLINE:?}: SYN/ACK {syn_ack}, RST {rst}");
         }
-        println!("the RST ends the half-open connection: the listener's accept queue stays empty");
-        drop(listener);
+        // The RST removed the half-open request: nothing ever reaches the accept queue.
+        listener.set_nonblocking(true)?;
+        match listener.accept() {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                println!("accept(): {e}: the RST ended the half-open connection")
+            }
+            Err(e) => return Err(e).context("accept"),
+            Ok((_, peer)) => bail!("accept() returned a connection from {peer}"),
+        }
         Ok(())
     }
     // ANCHOR_END: catch
