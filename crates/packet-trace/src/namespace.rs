@@ -150,13 +150,27 @@ fn what_is_missing(error: &io::Error) -> String {
              lift it with\n  sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0",
         );
     }
+    if lines.is_empty() && error.raw_os_error() == Some(libc::ENOSPC) {
+        lines.push(
+            "the limit on user namespaces is reached (user.max_user_namespaces, here or in \
+             an enclosing namespace): raise it with\n  sudo sysctl user.max_user_namespaces=10000",
+        );
+    }
     if lines.is_empty() {
         lines.push(
             "this system (a container, a seccomp filter or a security module) does not \
              let this user make namespaces",
         );
     }
-    lines.push("or run the program as root, for example with sudo");
+    // SAFETY: getuid only reads this process's credentials.
+    if unsafe { libc::getuid() } == 0 {
+        lines.push(
+            "even root may not make a network namespace here: in a container, give it \
+             CAP_SYS_ADMIN (docker run --cap-add SYS_ADMIN, or --privileged)",
+        );
+    } else {
+        lines.push("or run the program as root, for example with sudo");
+    }
     lines.join("\n")
 }
 
@@ -166,9 +180,13 @@ mod tests {
     use std::io;
 
     #[test]
-    fn a_refusal_always_offers_root() {
+    fn a_refusal_offers_root_or_what_root_lacks() {
         let why = what_is_missing(&io::Error::from_raw_os_error(libc::EPERM));
-        assert!(why.ends_with("or run the program as root, for example with sudo"));
+        assert!(
+            why.ends_with("or run the program as root, for example with sudo")
+                || why.contains("CAP_SYS_ADMIN"),
+            "{why}"
+        );
     }
 
     #[test]

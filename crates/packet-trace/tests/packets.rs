@@ -94,33 +94,49 @@ fn the_tracer_runs_as_an_unprivileged_user() {
     assert!(stdout.contains("the numbers check out"), "{stdout}");
 }
 
-#[test]
-fn a_refused_namespace_is_a_clear_error_not_a_panic() {
-    // A user namespace of the test's own where no further one may be made
-    // (user.max_user_namespaces = 0) and the tracer holds no capability: the same
-    // refusal a locked-down system gives. Needs unshare and setpriv (util-linux).
-    let script = format!(
-        "echo 0 > /proc/sys/user/max_user_namespaces && \
-         exec setpriv --inh-caps=-all --bounding-set=-all {}",
-        tracer().path()
-    );
+/// Runs the tracer inside a user namespace of the test's own, set up by `script`
+/// (with `$TRACER` for the tracer's path) so that the tracer may not make the
+/// namespaces it needs: the refusal a locked-down system gives. Needs unshare and
+/// setpriv (util-linux), which this machine and CI have.
+fn refused(script: &str) -> String {
     let output = Command::new("unshare")
-        .args(["--user", "--map-root-user", "sh", "-c", &script])
+        .args(["--user", "--map-root-user", "sh", "-c", script])
+        .env("TRACER", tracer().path())
         .env("RUST_BACKTRACE", "0")
         .output()
         .expect("unshare (util-linux) must be installed to run this test");
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(
         stderr.contains("cannot make a private network namespace"),
         "{stderr}"
     );
+    stderr
+}
+
+#[test]
+fn a_refused_namespace_tells_a_user_what_to_change() {
+    // One more user namespace is allowed, and `unshare --user` takes it: the tracer,
+    // an ordinary (unmapped) user in there, finds the limit reached.
+    let stderr =
+        refused("echo 1 > /proc/sys/user/max_user_namespaces && exec unshare --user \"$TRACER\"");
     assert!(
         stderr.contains("sudo sysctl user.max_user_namespaces="),
         "{stderr}"
     );
     assert!(stderr.contains("or run the program as root"), "{stderr}");
+}
+
+#[test]
+fn a_refused_namespace_tells_root_what_it_lacks() {
+    // Root of a namespace with every capability dropped, and no user namespace left.
+    let stderr = refused(
+        "echo 0 > /proc/sys/user/max_user_namespaces && \
+         exec setpriv --inh-caps=-all --bounding-set=-all \"$TRACER\"",
+    );
+    assert!(stderr.contains("user.max_user_namespaces is 0"), "{stderr}");
+    assert!(stderr.contains("CAP_SYS_ADMIN"), "{stderr}");
 }
 
 fn queues(part: &str) -> String {
