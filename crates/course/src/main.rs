@@ -13,6 +13,8 @@ use course::report::Detail;
 use course::style::Style;
 use course::{overview, report, reset, solution, term, watch};
 
+mod trace;
+
 fn usage() -> &'static str {
     "The course's companion: where you are, what the tests say, and hints.
 
@@ -28,6 +30,7 @@ fn usage() -> &'static str {
   cargo course backups [N]        list the files reset kept
   cargo course solution N         once N is done: the reference answer and the
                                   common mistakes, with the test that catches each
+  cargo course trace N            run N under the packet tracer, draw its packets (Linux)
 
 Inside an exercise's folder, N may be left out: that exercise is meant.
 `cargo course` is short for `cargo run -q -p course --`; both work from anywhere in the
@@ -122,6 +125,12 @@ fn run() -> Result<ExitCode> {
                 None => exercises.clone(),
             };
             check(&root, &chosen, style, width)
+        }
+        "trace" => {
+            let Some(name) = args.name("trace")? else {
+                bail!("which exercise? For example: cargo course trace 14");
+            };
+            trace::run(&root, exercises::find(&exercises, name)?)
         }
         "hint" => {
             let Some(exercise) = chosen(args.name("hint")?)? else {

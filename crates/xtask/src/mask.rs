@@ -52,6 +52,11 @@ fn masked_token(
         ("pid ", "pid <PID>"),
         ("pid=", "pid=<PID>"),
         ("port ", "port <PORT>"),
+        // TCP's numbers as packet-trace prints them: random initial sequence numbers
+        // (seq=2739120553), and windows that depend on the kernel's buffer sizes
+        ("seq=", "seq=<N>"),
+        ("ack=", "ack=<N>"),
+        ("win=", "win=<N>"),
     ] {
         if let Some(digits) = rest.strip_prefix(prefix) {
             let len = digit_run(digits);
@@ -184,6 +189,17 @@ mod tests {
                 false
             ),
             "/proc/<PID>/fd/3 -> socket:[<INODE>] at /tmp/<TMP>/s.sock, pid <PID>, pid=<PID>"
+        );
+    }
+
+    #[test]
+    fn tcp_numbers_are_masked_but_their_names_are_not() {
+        assert_eq!(
+            mask(
+                "SYN/ACK  seq=3803481042 (B) ack=1129856824 (A+1) win=65483 len=0",
+                false
+            ),
+            "SYN/ACK  seq=<N> (B) ack=<N> (A+1) win=<N> len=0"
         );
     }
 
