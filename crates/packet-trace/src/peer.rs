@@ -74,8 +74,16 @@ pub fn connect_to(command: &[String]) -> Result<()> {
         Ok(n) => println!("peer: got {:?}", String::from_utf8_lossy(&reply[..n])),
         Err(e) => println!("peer: no reply within {PATIENCE:?} ({e})"),
     }
+    // Wait for the server's FIN (recv returns 0) before we close, so the close
+    // always reads the same: the server's FIN first, then ours, which carries the
+    // ACK of theirs. Closing at once would race the server's own close.
+    let mut rest = [0u8; 1024];
+    while let Ok(n) = stream.read(&mut rest) {
+        if n == 0 {
+            break;
+        }
+    }
     drop(stream); // our FIN
-    thread::sleep(Duration::from_millis(50)); // let the server see it and close
     drop(guard); // stops the server: its stdout closes, the reader ends
     let _ = reader.join();
     println!("{} printed:", command[0]);
