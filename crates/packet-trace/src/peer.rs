@@ -84,6 +84,7 @@ pub fn connect_to(command: &[String]) -> Result<()> {
         }
     }
     drop(stream); // our FIN
+    thread::sleep(Duration::from_millis(50)); // let the server print its last line
     drop(guard); // stops the server: its stdout closes, the reader ends
     let _ = reader.join();
     println!("{} printed:", command[0]);
