@@ -56,7 +56,9 @@ impl Program {
 
     /// Starts the program with `args` and pipes for stdin, stdout and stderr.
     pub fn spawn(&self, args: &[&str]) -> Running {
-        let mut child = Command::new(self.path)
+        let mut command = Command::new(self.path);
+        own_process_group(&mut command);
+        let mut child = command
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -136,23 +138,58 @@ impl Program {
         (server, addr)
     }
 
-    /// Runs the program to completion with `stdin` as its input (assert_cmd, with a
-    /// deadline) and returns what it did.
+    /// Runs the program to completion with `stdin` as its input, with a deadline,
+    /// and returns what it did. The program's whole process group is killed at the
+    /// end, so a child it left behind cannot outlive the test or hold its pipes.
     #[track_caller]
     pub fn run(&self, args: &[&str], stdin: &str) -> Finished {
-        let output = assert_cmd::Command::new(self.path)
+        let mut command = Command::new(self.path);
+        own_process_group(&mut command);
+        let mut child = command
             .args(args)
-            .write_stdin(stdin)
-            .timeout(DEADLINE)
-            .output()
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .env("PYTHONIOENCODING", "utf-8")
+            .spawn()
             .unwrap_or_else(|e| panic!("could not run {}: {e}", self.path));
+        let input = stdin.as_bytes().to_vec();
+        if let Some(mut pipe) = child.stdin.take() {
+            thread::spawn(move || {
+                let _ = std::io::Write::write_all(&mut pipe, &input);
+            });
+        }
+        let stdout = read_all_in_background(child.stdout.take());
+        let stderr = read_all_in_background(child.stderr.take());
+        let start = Instant::now();
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break Some(status),
+                Ok(None) if start.elapsed() < DEADLINE => {
+                    // A short poll of a process that is running to completion.
+                    thread::sleep(Duration::from_millis(5));
+                }
+                _ => break None,
+            }
+        };
+        kill_process_group(&child);
+        let _ = child.kill();
+        let status = match status {
+            Some(status) => status,
+            None => child.wait().expect("wait for the killed program"),
+        };
+        // The pipes close when the last process holding them ends; the group is
+        // gone, so that is now, but never wait for it for long.
+        let take = |rx: Receiver<Vec<u8>>| {
+            String::from_utf8_lossy(&rx.recv_timeout(DEADLINE).unwrap_or_default()).into_owned()
+        };
         let finished = Finished {
             program: self.clone(),
-            status: output.status,
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            status,
+            stdout: take(stdout),
+            stderr: take(stderr),
         };
-        if output.status.code().is_none() && !finished.stderr.contains("panicked") {
+        if finished.status.code().is_none() && !finished.stderr.contains("panicked") {
             finished.fail(&format!(
                 "The program did not finish within {DEADLINE:?} and was stopped. Is it \
                  waiting for something that never comes (a reply, the end of input)?"
@@ -160,6 +197,19 @@ impl Program {
         }
         finished
     }
+}
+
+/// Reads a pipe to its end in a thread; the bytes arrive on the channel.
+fn read_all_in_background(pipe: Option<impl Read + Send + 'static>) -> Receiver<Vec<u8>> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut data = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut data);
+        }
+        let _ = tx.send(data);
+    });
+    rx
 }
 
 /// A started program. Killed when dropped, so no test leaves a process behind.
@@ -240,6 +290,24 @@ impl Running {
         self.child.id()
     }
 
+    /// Sends the program a signal (`libc::SIGTERM`, `libc::SIGINT`, ...), as a
+    /// terminal or a service manager would.
+    #[cfg(unix)]
+    pub fn signal(&self, signal: i32) {
+        if let Ok(pid) = libc::pid_t::try_from(self.child.id()) {
+            // SAFETY: kill(2) on our own child.
+            unsafe {
+                libc::kill(pid, signal);
+            }
+        }
+    }
+
+    /// Waits for the program to exit (after a signal, say); `None` if it is still
+    /// running after the deadline.
+    pub fn wait_exit(&mut self) -> Option<ExitStatus> {
+        self.wait_for_exit()
+    }
+
     /// Whether the program is still running.
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
@@ -286,10 +354,47 @@ impl Running {
 
 impl Drop for Running {
     fn drop(&mut self) {
+        // The whole process group: a program may have started children of its own
+        // that outlive it, and they must not outlive the test either.
+        kill_process_group(&self.child);
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
+
+/// Starts the program as the leader of a process group of its own, so that the
+/// guard can end it together with every process it starts. On Linux the program
+/// also gets SIGKILL if the test process dies first (Ctrl-C on `cargo test`), as it
+/// would have in the terminal's process group.
+#[cfg(unix)]
+fn own_process_group(command: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    command.process_group(0);
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl is async-signal-safe, as code between fork and exec must be.
+    unsafe {
+        command.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(unix))]
+fn own_process_group(_command: &mut Command) {}
+
+#[cfg(unix)]
+fn kill_process_group(child: &Child) {
+    if let Ok(pid) = libc::pid_t::try_from(child.id()) {
+        // SAFETY: kill(2) on the group the child leads (negative pid).
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn kill_process_group(_child: &Child) {}
 
 /// What a program did, once it has exited.
 #[derive(Debug)]

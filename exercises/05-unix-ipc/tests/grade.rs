@@ -94,7 +94,14 @@ fn check_removed(run: &Finished, path: &Path, how: &str) {
 /// A socket file with no server behind it, as a killed server leaves one: bound,
 /// then closed without being removed.
 fn leave_stale_socket_file(path: &Path) {
-    drop(UnixListener::bind(path).expect("bind a socket to leave behind"));
+    // Bound, never listening: connect() to it is refused, as to a dead server's file.
+    // (A listener closed at once would do too, but not reliably: another test's
+    // fork may hold a copy of its descriptor for a moment, and it would still answer.)
+    let socket = socket2::Socket::new(socket2::Domain::UNIX, socket2::Type::STREAM, None)
+        .expect("socket(AF_UNIX)");
+    let address = socket2::SockAddr::unix(path).expect("a socket path");
+    socket.bind(&address).expect("bind a socket to leave behind");
+    drop(socket);
     assert!(
         fs::symlink_metadata(path)
             .expect("the stale file")
