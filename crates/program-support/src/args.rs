@@ -6,6 +6,44 @@ use std::net::SocketAddr;
 use std::ops::RangeInclusive;
 use std::process;
 use std::str::FromStr;
+use std::sync::OnceLock;
+
+/// The usage of this program, once [`Args::new`] has been called.
+static USAGE: OnceLock<&'static str> = OnceLock::new();
+
+/// All the program's arguments at once (after `--help` is handled), for a program
+/// that matches on them as a slice; report a bad one with [`usage_error`].
+pub fn arguments(usage: &'static str) -> Vec<String> {
+    Args::new(usage).rest.into()
+}
+
+/// Prints `problem` and the program's usage on stderr, and exits with status 2.
+pub fn usage_error(problem: impl Display) -> ! {
+    Args::fail_with(USAGE.get().copied().unwrap_or("usage: see --help"), problem)
+}
+
+/// `text` as a socket address, or a usage error; `example` shows one.
+pub fn parse_addr(text: &str, example: &str) -> SocketAddr {
+    text.parse().unwrap_or_else(|_| {
+        usage_error(format_args!(
+            "{text:?} is not an address like {example} (IPv6: [::1]:9999)"
+        ))
+    })
+}
+
+/// `text` as a whole number in `range`, or a usage error; `what` names it.
+pub fn parse_number<T>(what: &str, text: &str, range: RangeInclusive<T>) -> T
+where
+    T: FromStr + PartialOrd + Display + Copy,
+{
+    let (low, high) = (*range.start(), *range.end());
+    match text.parse::<T>() {
+        Ok(n) if range.contains(&n) => n,
+        _ => usage_error(format_args!(
+            "{what} {text:?} is not a whole number from {low} to {high}"
+        )),
+    }
+}
 
 /// A program's arguments, read one at a time. Whatever goes wrong ends the program
 /// with its usage on stderr and status 2, so a caller never handles a parse error.
@@ -33,6 +71,7 @@ impl Args {
 
     /// Arguments from a list instead of the command line (tests, sub-commands).
     pub fn from_list(usage: &'static str, list: impl IntoIterator<Item = String>) -> Args {
+        let _ = USAGE.set(usage);
         let rest: VecDeque<String> = list.into_iter().collect();
         if rest.iter().any(|arg| arg == "--help" || arg == "-h") {
             println!("{usage}");
@@ -78,11 +117,7 @@ impl Args {
 
     /// `text` as a socket address; `example` shows what one looks like.
     pub fn parse_addr(&self, text: &str, example: &str) -> SocketAddr {
-        text.parse().unwrap_or_else(|_| {
-            self.fail(format_args!(
-                "{text:?} is not an address like {example} (IPv6: [::1]:9999)"
-            ))
-        })
+        parse_addr(text, example)
     }
 
     /// The optional next argument as a number in `range`, or `default`.
@@ -101,13 +136,7 @@ impl Args {
     where
         T: FromStr + PartialOrd + Display + Copy,
     {
-        let (low, high) = (*range.start(), *range.end());
-        match text.parse::<T>() {
-            Ok(n) if range.contains(&n) => n,
-            _ => self.fail(format_args!(
-                "{what} {text:?} is not a whole number from {low} to {high}"
-            )),
-        }
+        parse_number(what, text, range)
     }
 
     /// The value after a flag such as `--mode`, which must be there.

@@ -20,7 +20,7 @@ mod args;
 #[cfg(unix)]
 mod socket_file;
 
-pub use args::Args;
+pub use args::{Args, arguments, parse_addr, parse_number, usage_error};
 #[cfg(unix)]
 pub use socket_file::{Removal, SocketFile};
 
