@@ -11,6 +11,10 @@
 //! * a failure says what went wrong in words a learner can act on, and which chapter
 //!   of the book explains it ([`explain`]).
 
+/// The signals a test may send with [`Running::signal`].
+#[cfg(unix)]
+pub use libc::{SIGHUP, SIGINT, SIGTERM};
+
 use std::io::{BufRead, BufReader, Read};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};

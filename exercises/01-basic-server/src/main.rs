@@ -11,7 +11,10 @@
 //!    the bytes back upper-cased (ASCII letters only, like Python's bytes.upper()),
 //!    print a line that names the client's address, and close that connection.
 //! 3. A client that hangs up without sending anything must not stop the server.
-//! 4. After replying to a message that is `bye` (ignoring surrounding whitespace),
+//! 4. One client may hold the server for at most CLIENT_TIMEOUT (1 s): one that
+//!    connects and says nothing is dropped, with a line on stderr, and the next
+//!    client is served.
+//! 5. After replying to a message that is `bye` (ignoring surrounding whitespace),
 //!    stop and exit with status 0.
 //!
 //! Grade it:  cd exercises/01-basic-server && cargo test
@@ -31,11 +34,15 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use socket2::{Domain, Socket, Type};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:9999";
+/// How long one client may hold the server (TODO 3): it serves clients in turn, so
+/// a client that connects and says nothing would otherwise keep everyone waiting.
+const CLIENT_TIMEOUT: Duration = Duration::from_secs(1);
 
 fn main() -> Result<()> {
     let addr = address_from_args()?;
@@ -53,7 +60,10 @@ fn main() -> Result<()> {
 /// Serves one client: one recv(1024), the reply upper-cased, close. Returns whether
 /// the client said `bye`.
 fn serve_one(mut conn: TcpStream, peer: SocketAddr) -> Result<bool> {
-    // TODO 3: read once into a 1024-byte buffer; if nothing came, say so and return
+    // TODO 3: give the connection a deadline first, Python's conn.settimeout(1):
+    //         conn.set_read_timeout(Some(CLIENT_TIMEOUT)) (and set_write_timeout);
+    //         a recv that waits longer then fails, and main prints that error.
+    //         Then read once into a 1024-byte buffer; if nothing came, say so and return
     //         Ok(false); else write back the upper-cased bytes (write_all), print a
     //         line naming `peer`, and return whether the message was `bye`.
     //         Returning drops `conn`, which closes the connection.

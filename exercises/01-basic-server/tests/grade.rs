@@ -135,3 +135,29 @@ fn bye_stops_the_server() {
     // with other tests, which may be handed the freed port at any moment.)
     server.finish().assert_success();
 }
+
+// --- Faults a real peer or user causes ---
+
+#[test]
+fn a_silent_client_cannot_hold_the_server() {
+    let (mut server, addr) = start();
+    // Connects and says nothing: a server that serves clients in turn waits in
+    // recv() for it, and everyone behind it waits too, unless the wait is bounded.
+    let _silent = connect(addr);
+    let mut next = connect(addr);
+    let _ = next.write_all(b"anyone there?");
+    match read_until_closed(&mut next) {
+        Some(reply) if reply == b"ANYONE THERE?" => {}
+        Some(reply) => server.fail(&format!(
+            "While a silent client stayed connected, the next client sent b\"anyone there?\" \
+             and got b\"{}\" back.",
+            reply.escape_ascii()
+        )),
+        None => server.fail(&format!(
+            "A client connected and said nothing; the next client sent b\"anyone there?\" and \
+             waited {DEADLINE:?} in vain. Serving clients in turn, the server must bound how \
+             long one client may hold it: conn.set_read_timeout(Some(CLIENT_TIMEOUT)) before \
+             the recv (TODO 3), so the silent client is dropped after a second."
+        )),
+    }
+}

@@ -39,10 +39,12 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
+#[cfg(not(unix))]
+use anyhow::bail;
 
 const DEFAULT_PATH: &str = "upper.sock";
-const USAGE: &str = "usage: [PATH], the Unix socket to listen on (upper.sock when not given)";
+const USAGE: &str = "usage: exercise-socket-params [PATH]   (the Unix socket to listen on; upper.sock when not given)";
 
 fn main() -> Result<()> {
     let path = arguments()?;
@@ -57,16 +59,13 @@ fn main() -> Result<()> {
 
 /// The argument `[PATH]`, with its default. (Given.)
 fn arguments() -> Result<PathBuf> {
-    let mut args = std::env::args_os().skip(1);
-    let path = args
-        .next()
-        .map_or_else(|| DEFAULT_PATH.into(), PathBuf::from);
+    // `--help`, an empty or an extra argument: the usage, exit 2 (program-support).
+    let mut args = program_support::Args::new(USAGE);
+    let path = PathBuf::from(args.next().unwrap_or_else(|| DEFAULT_PATH.into()));
     if path.as_os_str().is_empty() {
-        bail!("{USAGE}: PATH is empty");
+        args.fail("PATH is empty");
     }
-    if let Some(extra) = args.next() {
-        bail!("{USAGE}: one argument too many: {extra:?}");
-    }
+    args.finish();
     Ok(path)
 }
 
@@ -74,8 +73,11 @@ fn arguments() -> Result<PathBuf> {
 mod server {
     use std::fs;
     use std::io::{ErrorKind, Read};
-    use std::os::unix::fs::FileTypeExt;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
     use std::path::Path;
+    use std::time::Duration;
+
+    use program_support::SocketFile;
 
     use anyhow::{Context, Result, bail};
     use socket2::{Domain, SockAddr, Socket, Type};
@@ -86,6 +88,8 @@ mod server {
     const MAX_MESSAGE: usize = 1024;
     /// The reply to a message that is not UTF-8 text.
     const NOT_UTF8: &[u8] = b"error: not UTF-8";
+    /// How long one client may keep the server waiting (TODO 2).
+    const CLIENT_TIMEOUT: Duration = Duration::from_secs(1);
 
     pub fn serve(path: &Path) -> Result<()> {
         remove_stale_socket(path)?;
@@ -93,15 +97,21 @@ mod server {
 
         // TODO 1: make the listening socket with socket2: Socket::new with
         //         Domain::UNIX and Type::SEQPACKET (proto: None, Python's 0), then
-        //         bind it to SockAddr::unix(path) and listen(BACKLOG). Give each
-        //         error a context that names the call and the path.
+        //         bind it to SockAddr::unix(path), and right after bind claim the
+        //         file: let _socket_file = SocketFile::claim(path)?; (it is removed
+        //         when serve returns, and on Ctrl-C and SIGTERM, if still ours).
+        //         Then make it private, fs::set_permissions(path,
+        //         fs::Permissions::from_mode(0o600)), and only then listen(BACKLOG).
+        //         Give each error a context that names the call and the path.
         let listener: Socket = todo!("socket(AF_UNIX, SOCK_SEQPACKET), bind, listen (TODO 1)");
         println!("listening on {shown}");
 
         loop {
             // TODO 2: accept the next client (listener.accept(); an error here is
-            //         the server's own: return it, with a context), then serve it
-            //         with serve_client. If serve_client fails, eprintln! the error
+            //         the server's own: return it, with a context). Clients are
+            //         served in turn, so bound how long one may hold the server:
+            //         conn.set_read_timeout(Some(CLIENT_TIMEOUT)) (and the write
+            //         timeout). Then serve it with serve_client. If serve_client fails, eprintln! the error
             //         and go on to the next client: it is that client's trouble.
             todo!("accept a client and serve it (TODO 2)");
         }
@@ -127,18 +137,39 @@ mod server {
     }
 
     /// A Unix socket leaves its file behind when the server stops, and bind() then
-    /// fails with EADDRINUSE. Remove such a file, and nothing that is not a socket.
+    /// fails with EADDRINUSE. Remove such a stale file (connect() to it is refused),
+    /// never a live server's socket, and nothing that is not a socket.
     /// (Given.)
     fn remove_stale_socket(path: &Path) -> Result<()> {
-        match fs::symlink_metadata(path) {
-            Ok(meta) if meta.file_type().is_socket() => fs::remove_file(path)
-                .with_context(|| format!("removing the old socket {} failed", path.display())),
-            Ok(_) => bail!(
-                "{} exists and is not a socket: not replacing it",
-                path.display()
-            ),
-            Err(error) if error.kind() == ErrorKind::NotFound => Ok(()),
-            Err(error) => Err(error).with_context(|| format!("checking {} failed", path.display())),
+        let shown = path.display();
+        let found = match fs::symlink_metadata(path) {
+            Err(error) if error.kind() == ErrorKind::NotFound => return Ok(()),
+            Err(error) => return Err(error).with_context(|| format!("checking {shown} failed")),
+            Ok(found) => found,
+        };
+        if !found.file_type().is_socket() {
+            bail!("{shown} exists and is not a socket: not replacing it");
+        }
+        let probe = Socket::new(Domain::UNIX, Type::SEQPACKET, None)
+            .context("socket(AF_UNIX, SOCK_SEQPACKET, 0) failed")?;
+        let addr = SockAddr::unix(path).with_context(|| format!("{shown} is not a socket path"))?;
+        match probe.connect(&addr) {
+            Ok(()) => bail!("another server is listening on {shown}"),
+            // A stream socket's file answers a SEQPACKET connect with EPROTOTYPE:
+            // alive, but not ours to replace either.
+            Err(error) if error.kind() != ErrorKind::ConnectionRefused => {
+                Err(error).with_context(|| format!("connect({shown}) failed; leaving it alone"))
+            }
+            Err(_) => {
+                // Remove it only if it is still the very file we looked at.
+                let now = fs::symlink_metadata(path)
+                    .with_context(|| format!("checking {shown} failed"))?;
+                if (now.dev(), now.ino()) != (found.dev(), found.ino()) {
+                    bail!("{shown} changed while I was checking it; leaving it alone");
+                }
+                fs::remove_file(path)
+                    .with_context(|| format!("removing the stale socket {shown} failed"))
+            }
         }
     }
 }

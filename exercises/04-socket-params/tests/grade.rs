@@ -220,3 +220,65 @@ fn a_path_it_cannot_bind_is_a_clean_error() {
             &format!("The error should name the path it could not bind, {path}."),
         );
 }
+
+// --- Faults a real peer or user causes ---
+
+#[test]
+fn a_silent_client_cannot_hold_the_server() {
+    let mut server = start();
+    // Connects and sends nothing: served in turn, everyone else would wait for it.
+    let _silent = server.connect();
+    let next = server.connect();
+    server.send(&next, b"next");
+    server.expect_reply(&next, "next", "NEXT");
+}
+
+#[cfg(unix)]
+#[test]
+fn its_socket_file_is_private_and_removed_on_sigterm() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut server = start();
+    let mode = std::fs::metadata(&server.path)
+        .expect("the socket file")
+        .permissions()
+        .mode()
+        & 0o777;
+    if mode & 0o077 != 0 {
+        server.running.fail(&format!(
+            "The socket file has mode {mode:04o}: other users may connect to it (connecting \
+             takes write permission). Make it 0600 between bind and listen, as the \
+             AF_UNIX chapter does."
+        ));
+    }
+    server.running.signal(test_support::SIGTERM);
+    if server.running.wait_exit().is_none() {
+        server.running.fail("The server was still running after SIGTERM.");
+    }
+    if server.path.exists() {
+        server.running.fail(
+            "SIGTERM stopped the server, and its socket file was left behind. Claim the file \
+             with program_support::SocketFile::claim(path) right after bind: it is removed \
+             when the server stops, on SIGTERM and Ctrl-C too.",
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_live_servers_socket_is_never_replaced() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("live.sock");
+    let live = Socket::new(Domain::UNIX, Type::SEQPACKET, None).expect("socket()");
+    live.bind(&SockAddr::unix(&path).expect("a path")).expect("bind");
+    live.listen(5).expect("listen");
+    let run = program().run(&[path.to_str().expect("UTF-8")], "");
+    run.assert_clean_error();
+    let probe = Socket::new(Domain::UNIX, Type::SEQPACKET, None).expect("socket()");
+    if probe.connect(&SockAddr::unix(&path).expect("a path")).is_err() {
+        run.fail(
+            "Another server was listening on PATH; this one removed its socket file (and \
+             took its place). Remove a socket file only when connect() to it is refused: \
+             a stale one. Otherwise, say `another server is listening on PATH` and exit.",
+        );
+    }
+}

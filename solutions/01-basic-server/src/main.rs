@@ -3,11 +3,15 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use socket2::{Domain, Socket, Type};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:9999";
+/// How long one client may hold the server: it serves clients in turn, so a client
+/// that connects and says nothing would otherwise keep everyone else waiting.
+const CLIENT_TIMEOUT: Duration = Duration::from_secs(1);
 
 fn main() -> Result<()> {
     let addr = address_from_args()?;
@@ -49,10 +53,17 @@ fn main() -> Result<()> {
 /// Serves one client: one recv(1024), the reply upper-cased, close. Returns whether
 /// the client said `bye`.
 fn serve_one(mut conn: TcpStream, peer: SocketAddr) -> Result<bool> {
+    // Python: conn.settimeout(1). A recv or send that waits longer fails, and the
+    // error (printed in main) says the client was dropped.
+    conn.set_read_timeout(Some(CLIENT_TIMEOUT))
+        .and_then(|()| conn.set_write_timeout(Some(CLIENT_TIMEOUT)))
+        .with_context(|| format!("settimeout for {peer} failed"))?;
     let mut buffer = [0u8; 1024];
     let n = conn
         .read(&mut buffer)
-        .with_context(|| format!("recv(1024) from {peer} failed"))?;
+        .with_context(|| {
+            format!("recv(1024) from {peer} failed (nothing within {CLIENT_TIMEOUT:?}? dropped)")
+        })?;
     let data = &buffer[..n];
     if n == 0 {
         println!("{peer}: hung up without sending anything");
