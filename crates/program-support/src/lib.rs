@@ -22,7 +22,7 @@ mod socket_file;
 
 pub use args::{Args, arguments, parse_addr, parse_number, usage_error};
 #[cfg(unix)]
-pub use socket_file::{Removal, SocketFile};
+pub use socket_file::{Removal, SocketFile, remove_on_stop_signal};
 
 use std::sync::Once;
 

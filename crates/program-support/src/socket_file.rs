@@ -99,6 +99,17 @@ impl SocketFile {
     }
 }
 
+/// Records the socket file just created at `path` for the signal handler only: on
+/// Ctrl-C, SIGTERM or SIGHUP it is removed if it is still this file. Removing it on
+/// a normal exit stays the caller's job (an exercise's own `Drop`).
+pub fn remove_on_stop_signal(path: &Path) -> io::Result<()> {
+    let found = fs::symlink_metadata(path)?;
+    if let Ok(c_path) = CString::new(path.as_os_str().as_bytes()) {
+        record(c_path, (found.dev(), found.ino()));
+    }
+    Ok(())
+}
+
 impl Drop for SocketFile {
     fn drop(&mut self) {
         if self.pending {

@@ -17,6 +17,7 @@ pub use libc::{SIGHUP, SIGINT, SIGTERM};
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
@@ -147,7 +148,14 @@ impl Program {
     /// end, so a child it left behind cannot outlive the test or hold its pipes.
     #[track_caller]
     pub fn run(&self, args: &[&str], stdin: &str) -> Finished {
+        self.run_in(Path::new("."), args, stdin)
+    }
+
+    /// [`Program::run`], in the working directory `dir`.
+    #[track_caller]
+    pub fn run_in(&self, dir: &Path, args: &[&str], stdin: &str) -> Finished {
         let mut command = Command::new(self.path);
+        command.current_dir(dir);
         own_process_group(&mut command);
         let mut child = command
             .args(args)

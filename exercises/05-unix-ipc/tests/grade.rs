@@ -231,3 +231,60 @@ fn never_deletes_a_directory() {
         run.fail("PATH was a directory, and its contents are gone. Remove only a socket file.");
     }
 }
+
+// --- Faults a real peer or user causes ---
+
+#[test]
+fn a_file_that_replaced_the_socket_is_never_removed() {
+    let (_dir, path) = socket_path();
+    let mut server = start_server(&path);
+    // Connected (the kernel queues us before accept), so the path is no longer
+    // needed to reach the server. Now someone else puts a file of their own there.
+    let mut stream = connect(&mut server, &path);
+    let theirs = path.with_extension("theirs");
+    fs::write(&theirs, "not yours").expect("write a file");
+    fs::rename(&theirs, &path).expect("put it at the socket's path");
+    stream.write_all(b"bye").expect("send");
+    let mut reply = Vec::new();
+    let _ = stream.read_to_end(&mut reply);
+    let run = server.finish();
+    if fs::read_to_string(&path).ok().as_deref() != Some("not yours") {
+        run.fail(&format!(
+            "While the server ran, its socket file at {} was replaced by another program's \
+             regular file; when the server exited, that file was gone. Remove only your own \
+             file: in drop(), compare symlink_metadata's (dev(), ino()) with the ones \
+             recorded after bind (TODO 3).",
+            path.display()
+        ));
+    }
+}
+
+#[test]
+fn sigterm_removes_the_socket_file() {
+    let (_dir, path) = socket_path();
+    let mut server = start_server(&path);
+    server.signal(test_support::SIGTERM);
+    if server.wait_exit().is_none() {
+        server.fail("The server was still running after SIGTERM.");
+    }
+    if fs::symlink_metadata(&path).is_ok() {
+        server.fail(&format!(
+            "SIGTERM ended the server and its socket file {} stayed behind. A signal runs no \
+             destructor: keep the given program_support::remove_on_stop_signal(&path) call \
+             right after bind.",
+            path.display()
+        ));
+    }
+}
+
+#[test]
+fn help_prints_the_usage_and_creates_no_file() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let run = program().run_in(dir.path(), &["--help"], "");
+    run.assert_success()
+        .assert_stdout(predicate::str::contains("usage:"), "--help prints the usage");
+    let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+    if !left.is_empty() {
+        run.fail("`--help` created a file: it must only print the usage.");
+    }
+}
