@@ -315,3 +315,29 @@ fn bad_arguments_are_clear_errors() {
         .assert_clean_error()
         .assert_stderr(predicate::str::contains("not a whole number"), "says why");
 }
+
+// --- Faults a real peer or user causes ---
+
+/// The manners every program shares (program-support): `--help` and usage errors.
+#[test]
+fn help_prints_the_usage_and_a_bad_argument_is_a_usage_error() {
+    let program = test_support::program_under_test!("crates/program-support");
+    let help = program.run(&["--help"], "");
+    help.assert_success().assert_stdout(
+        predicates::str::starts_with("usage:"),
+        "--help prints the usage on stdout and exits 0",
+    );
+    let bad = program.run(&["127.0.0.1:0", "extra"], "");
+    if bad.status.code() != Some(2) || !bad.stderr.contains("usage:") {
+        bad.fail("A bad or extra argument must print the usage on stderr and exit with 2.");
+    }
+}
+
+#[test]
+fn a_huge_wait_is_a_usage_error_not_a_panic() {
+    let program = test_support::program_under_test!("crates/program-support");
+    let run = program.run(&["load", "--wait", "18446744073709551615"], "");
+    if run.status.code() != Some(2) || run.stderr.contains("panicked") {
+        run.fail("load --wait 18446744073709551615: a usage error (exit 2), never a panic.");
+    }
+}

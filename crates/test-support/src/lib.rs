@@ -154,8 +154,34 @@ impl Program {
     /// [`Program::run`], in the working directory `dir`.
     #[track_caller]
     pub fn run_in(&self, dir: &Path, args: &[&str], stdin: &str) -> Finished {
+        self.run_with(dir, args, stdin, &[], false)
+    }
+
+    /// [`Program::run`] with extra environment variables (`RUST_BACKTRACE=1`).
+    #[track_caller]
+    pub fn run_with_env(&self, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Finished {
+        self.run_with(Path::new("."), args, stdin, env, false)
+    }
+
+    /// [`Program::run`] with stdout a pipe nobody reads: closed at once, as by
+    /// `program | head -0`. The program should stop quietly, with status 0.
+    #[track_caller]
+    pub fn run_with_closed_stdout(&self, args: &[&str]) -> Finished {
+        self.run_with(Path::new("."), args, "", &[], true)
+    }
+
+    #[track_caller]
+    fn run_with(
+        &self,
+        dir: &Path,
+        args: &[&str],
+        stdin: &str,
+        env: &[(&str, &str)],
+        close_stdout: bool,
+    ) -> Finished {
         let mut command = Command::new(self.path);
         command.current_dir(dir);
+        command.envs(env.iter().copied());
         own_process_group(&mut command);
         let mut child = command
             .args(args)
@@ -170,6 +196,9 @@ impl Program {
             thread::spawn(move || {
                 let _ = std::io::Write::write_all(&mut pipe, &input);
             });
+        }
+        if close_stdout {
+            drop(child.stdout.take());
         }
         let stdout = read_all_in_background(child.stdout.take());
         let stderr = read_all_in_background(child.stderr.take());
