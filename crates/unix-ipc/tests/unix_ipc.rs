@@ -385,3 +385,26 @@ fn a_closed_stdout_ends_the_demo_quietly() {
         run.fail("With stdout closed (`| head`), the demo must stop quietly with status 0.");
     }
 }
+
+#[test]
+fn sigterm_and_ctrl_c_remove_the_socket_file() {
+    for signal in [test_support::SIGTERM, test_support::SIGINT, test_support::SIGHUP] {
+        let (_dir, path) = socket_path("signal.sock");
+        let mut server = start_server(&path, &[]);
+        server.signal(signal);
+        assert!(server.wait_exit().is_some(), "signal {signal} stops the server");
+        assert!(!path.exists(), "signal {signal}: the socket file is gone");
+    }
+}
+
+#[test]
+fn sigterm_leaves_a_file_that_replaced_the_socket() {
+    let (dir, path) = socket_path("replaced.sock");
+    let mut server = start_server(&path, &[]);
+    let theirs = dir.path().join("theirs");
+    fs::write(&theirs, "not yours").unwrap();
+    fs::rename(&theirs, &path).unwrap();
+    server.signal(test_support::SIGTERM);
+    assert!(server.wait_exit().is_some(), "SIGTERM stops the server");
+    assert_eq!(fs::read_to_string(&path).unwrap(), "not yours");
+}
