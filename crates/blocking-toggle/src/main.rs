@@ -323,7 +323,9 @@ fn own_client_thread(addr: SocketAddr, steps: Receiver<Step>, done: Sender<io::R
 /// wait for a real client.
 fn address_from_args() -> Result<(SocketAddr, bool)> {
     // `--help`, a bad or an extra argument: the usage, exit 2 (program-support).
-    let mut args = program_support::Args::new("usage: blocking-toggle [ADDR]   (no ADDR: the demo, with its own client)");
+    let mut args = program_support::Args::new(
+        "usage: blocking-toggle [ADDR]   (no ADDR: the demo, with its own client)",
+    );
     let found = args.next();
     args.finish();
     match found {

@@ -84,7 +84,11 @@ impl Mode {
         Mode::ALL
             .into_iter()
             .find(|mode| mode.name() == text)
-            .ok_or_else(|| program_support::usage_error(format_args!("--mode {text:?}: pick one, threads or poll")))
+            .ok_or_else(|| {
+                program_support::usage_error(format_args!(
+                    "--mode {text:?}: pick one, threads or poll"
+                ))
+            })
     }
 }
 
@@ -290,7 +294,8 @@ fn load_arguments(args: &[String]) -> Result<load::Settings> {
             "--clients" => settings.clients = number(value(&mut args, arg)?, arg, 1..=MAX_CLIENTS)?,
             "--rounds" => settings.rounds = number(value(&mut args, arg)?, arg, 1..=MAX_ROUNDS)?,
             "--wait" => {
-                settings.wait = Duration::from_secs(number(value(&mut args, arg)?, arg, 1..=MAX_WAIT_SECS)?)
+                settings.wait =
+                    Duration::from_secs(number(value(&mut args, arg)?, arg, 1..=MAX_WAIT_SECS)?)
             }
             other => program_support::usage_error(format_args!("unknown argument {other:?}")),
         }

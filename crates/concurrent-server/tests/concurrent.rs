@@ -350,14 +350,20 @@ fn a_client_that_never_reads_holds_mode_one_no_longer_than_the_idle_timeout() {
     let (_server, addr) = start("one", &["--idle-timeout", "500"]);
     let flooder = connect(addr);
     flooder.set_nonblocking(true).expect("set_nonblocking");
-    let line = [b'x'; 1000].iter().chain(b"\n").copied().collect::<Vec<u8>>();
+    let line = [b'x'; 1000]
+        .iter()
+        .chain(b"\n")
+        .copied()
+        .collect::<Vec<u8>>();
     let (mut sent, mut stuck_since) = (0usize, None::<Instant>);
     let begin = Instant::now();
     while begin.elapsed() < Duration::from_secs(2) {
         match (&flooder).write(&line[sent % line.len()..]) {
             Ok(n) => (sent, stuck_since) = (sent + n, None),
             Err(_) => {
-                if stuck_since.get_or_insert_with(Instant::now).elapsed() > Duration::from_millis(100) {
+                if stuck_since.get_or_insert_with(Instant::now).elapsed()
+                    > Duration::from_millis(100)
+                {
                     break;
                 }
                 thread::sleep(Duration::from_millis(5));
@@ -366,7 +372,11 @@ fn a_client_that_never_reads_holds_mode_one_no_longer_than_the_idle_timeout() {
     }
     let waiting = Instant::now();
     let mut next = Client::new(addr);
-    assert_eq!(next.ask("next").as_deref(), Some("NEXT"), "after {sent} bytes unread");
+    assert_eq!(
+        next.ask("next").as_deref(),
+        Some("NEXT"),
+        "after {sent} bytes unread"
+    );
     assert!(
         waiting.elapsed() < Duration::from_millis(1000),
         "the next client waited {:?}",

@@ -21,7 +21,8 @@ use anyhow::{Context, Result};
 use connect_ex::errno_name;
 use socket2::{Domain, Socket, Type};
 
-const USAGE: &str = "usage: connect-ex [ADDR...]   (no ADDR: the demo, one open port and one closed)";
+const USAGE: &str =
+    "usage: connect-ex [ADDR...]   (no ADDR: the demo, one open port and one closed)";
 
 fn main() -> Result<()> {
     // `--help`, bad and extra arguments: the usage, exit 2 (program-support).

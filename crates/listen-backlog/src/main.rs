@@ -23,7 +23,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use socket2::{Domain, Socket, Type};
 
 /// The demo's backlog: `sk.listen(2)`.
@@ -243,7 +243,7 @@ fn accept_queue(addr: SocketAddr) -> Result<Option<u32>> {
             .with_context(|| format!("{table}: no tx_queue:rx_queue in {row:?}"))?;
         return Ok(Some(length));
     }
-    bail!("{table} has no LISTEN row for port {}", addr.port())
+    anyhow::bail!("{table} has no LISTEN row for port {}", addr.port())
 }
 // ANCHOR_END: proc_net_tcp
 

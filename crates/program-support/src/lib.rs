@@ -54,7 +54,12 @@ fn quiet_backtraces() {
 fn quiet_closed_stdout() {
     let report = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let message = info.payload_as_str().unwrap_or("");
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
         if message.starts_with("failed printing to stdout") && is_broken_pipe(message) {
             #[cfg(unix)]
             socket_file::remove_all_claimed();

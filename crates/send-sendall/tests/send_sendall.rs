@@ -113,7 +113,9 @@ fn a_huge_byte_count_is_a_usage_error_not_a_panic() {
     for bytes in ["18446744073709551615", "99999999999", "-1"] {
         let run = program.run(&["127.0.0.1:1", bytes], "");
         if run.status.code() != Some(2) || run.stderr.contains("panicked") {
-            run.fail(&format!("BYTES {bytes}: a usage error (exit 2), never a panic or an abort."));
+            run.fail(&format!(
+                "BYTES {bytes}: a usage error (exit 2), never a panic or an abort."
+            ));
         }
     }
 }

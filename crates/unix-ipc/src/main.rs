@@ -56,7 +56,9 @@ fn parse_mode(text: &str) -> Result<u32> {
     use program_support::usage_error;
 
     let Ok(mode) = u32::from_str_radix(text, 8) else {
-        usage_error(format_args!("--mode {text:?} is not an octal mode like 0660"))
+        usage_error(format_args!(
+            "--mode {text:?} is not an octal mode like 0660"
+        ))
     };
     if mode > 0o777 {
         usage_error(format_args!(

@@ -66,7 +66,9 @@ fn stale_socket_file(path: &Path) {
     let socket = socket2::Socket::new(socket2::Domain::UNIX, socket2::Type::STREAM, None)
         .expect("socket(AF_UNIX)");
     let address = socket2::SockAddr::unix(path).expect("a socket path");
-    socket.bind(&address).expect("bind a socket to leave behind");
+    socket
+        .bind(&address)
+        .expect("bind a socket to leave behind");
     drop(socket);
     assert!(fs::symlink_metadata(path).unwrap().file_type().is_socket());
 }
@@ -388,11 +390,18 @@ fn a_closed_stdout_ends_the_demo_quietly() {
 
 #[test]
 fn sigterm_and_ctrl_c_remove_the_socket_file() {
-    for signal in [test_support::SIGTERM, test_support::SIGINT, test_support::SIGHUP] {
+    for signal in [
+        test_support::SIGTERM,
+        test_support::SIGINT,
+        test_support::SIGHUP,
+    ] {
         let (_dir, path) = socket_path("signal.sock");
         let mut server = start_server(&path, &[]);
         server.signal(signal);
-        assert!(server.wait_exit().is_some(), "signal {signal} stops the server");
+        assert!(
+            server.wait_exit().is_some(),
+            "signal {signal} stops the server"
+        );
         assert!(!path.exists(), "signal {signal}: the socket file is gone");
     }
 }

@@ -100,7 +100,9 @@ fn leave_stale_socket_file(path: &Path) {
     let socket = socket2::Socket::new(socket2::Domain::UNIX, socket2::Type::STREAM, None)
         .expect("socket(AF_UNIX)");
     let address = socket2::SockAddr::unix(path).expect("a socket path");
-    socket.bind(&address).expect("bind a socket to leave behind");
+    socket
+        .bind(&address)
+        .expect("bind a socket to leave behind");
     drop(socket);
     assert!(
         fs::symlink_metadata(path)
@@ -281,8 +283,10 @@ fn sigterm_removes_the_socket_file() {
 fn help_prints_the_usage_and_creates_no_file() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let run = program().run_in(dir.path(), &["--help"], "");
-    run.assert_success()
-        .assert_stdout(predicate::str::contains("usage:"), "--help prints the usage");
+    run.assert_success().assert_stdout(
+        predicate::str::contains("usage:"),
+        "--help prints the usage",
+    );
     let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
     if !left.is_empty() {
         run.fail("`--help` created a file: it must only print the usage.");

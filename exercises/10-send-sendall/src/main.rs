@@ -39,7 +39,8 @@ const DEFAULT_ADDR: &str = "127.0.0.1:9999";
 const DEFAULT_BYTES: usize = 1 << 20;
 /// The most BYTES may be (1 GiB): the message is built in memory first.
 const MAX_BYTES: usize = 1 << 30;
-const USAGE: &str = "usage: exercise-send-sendall [ADDR [BYTES]]   (127.0.0.1:9999 and 1048576 when not given)";
+const USAGE: &str =
+    "usage: exercise-send-sendall [ADDR [BYTES]]   (127.0.0.1:9999 and 1048576 when not given)";
 
 fn main() -> Result<()> {
     let (addr, bytes) = arguments()?;

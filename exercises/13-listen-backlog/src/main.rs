@@ -43,7 +43,8 @@ use socket2::{Domain, Socket, Type};
 const DEFAULT_ADDR: &str = "127.0.0.1:9999";
 /// The articles' `sk.listen(5)`.
 const DEFAULT_BACKLOG: i32 = 5;
-const USAGE: &str = "usage: exercise-listen-backlog [ADDR [BACKLOG]]   (127.0.0.1:9999 and 5 when not given)";
+const USAGE: &str =
+    "usage: exercise-listen-backlog [ADDR [BACKLOG]]   (127.0.0.1:9999 and 5 when not given)";
 
 fn main() -> Result<()> {
     let (addr, backlog) = arguments()?;

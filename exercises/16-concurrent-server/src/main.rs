@@ -51,7 +51,9 @@ const MAX_LINE: usize = 1024;
 
 fn main() -> Result<()> {
     // `--help`, a bad or an extra argument: the usage, exit 2 (program-support).
-    let mut args = program_support::Args::new("usage: exercise-concurrent-server [ADDR]   (ADDR: 127.0.0.1:9999 when not given)");
+    let mut args = program_support::Args::new(
+        "usage: exercise-concurrent-server [ADDR]   (ADDR: 127.0.0.1:9999 when not given)",
+    );
     let addr = args.addr_or(DEFAULT_ADDR);
     args.finish();
     let listener = TcpListener::bind(addr).with_context(|| format!("bind({addr}) failed"))?;

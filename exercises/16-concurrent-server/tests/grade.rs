@@ -168,7 +168,11 @@ fn a_client_that_leaves_mid_line_does_not_disturb_the_others() {
 /// room left: the server is then stuck in send() for this client. Returns how many
 /// bytes went out.
 fn flood_without_reading(conn: &TcpStream) -> usize {
-    let line = [b'x'; 1000].iter().chain(b"\n").copied().collect::<Vec<u8>>();
+    let line = [b'x'; 1000]
+        .iter()
+        .chain(b"\n")
+        .copied()
+        .collect::<Vec<u8>>();
     conn.set_nonblocking(true).expect("set_nonblocking");
     let mut sent = 0;
     let mut stuck_since: Option<Instant> = None;
@@ -208,7 +212,9 @@ fn a_client_that_never_reads_its_replies_is_closed() {
             Err(error)
                 if matches!(
                     error.kind(),
-                    ErrorKind::ConnectionReset | ErrorKind::BrokenPipe | ErrorKind::ConnectionAborted
+                    ErrorKind::ConnectionReset
+                        | ErrorKind::BrokenPipe
+                        | ErrorKind::ConnectionAborted
                 ) =>
             {
                 return;

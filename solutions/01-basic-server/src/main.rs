@@ -59,11 +59,9 @@ fn serve_one(mut conn: TcpStream, peer: SocketAddr) -> Result<bool> {
         .and_then(|()| conn.set_write_timeout(Some(CLIENT_TIMEOUT)))
         .with_context(|| format!("settimeout for {peer} failed"))?;
     let mut buffer = [0u8; 1024];
-    let n = conn
-        .read(&mut buffer)
-        .with_context(|| {
-            format!("recv(1024) from {peer} failed (nothing within {CLIENT_TIMEOUT:?}? dropped)")
-        })?;
+    let n = conn.read(&mut buffer).with_context(|| {
+        format!("recv(1024) from {peer} failed (nothing within {CLIENT_TIMEOUT:?}? dropped)")
+    })?;
     let data = &buffer[..n];
     if n == 0 {
         println!("{peer}: hung up without sending anything");
@@ -83,7 +81,9 @@ fn serve_one(mut conn: TcpStream, peer: SocketAddr) -> Result<bool> {
 /// The optional first argument, ADDR, or the article's address. `--help`, a bad
 /// address or an extra argument: the usage, and exit status 2 (program-support).
 fn address_from_args() -> Result<SocketAddr> {
-    let mut args = program_support::Args::new("usage: solution-basic-server [ADDR]   (ADDR: 127.0.0.1:9999 when not given)");
+    let mut args = program_support::Args::new(
+        "usage: solution-basic-server [ADDR]   (ADDR: 127.0.0.1:9999 when not given)",
+    );
     let addr = args.addr_or(DEFAULT_ADDR);
     args.finish();
     Ok(addr)

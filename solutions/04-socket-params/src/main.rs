@@ -72,8 +72,8 @@ mod server {
             .with_context(|| format!("bind({shown}) failed"))?;
         // The file is ours from here on: removed when we stop, Ctrl-C and SIGTERM
         // included, and only if it is still the file bind made.
-        let _socket_file = SocketFile::claim(path)
-            .with_context(|| format!("lstat({shown}) after bind failed"))?;
+        let _socket_file =
+            SocketFile::claim(path).with_context(|| format!("lstat({shown}) after bind failed"))?;
         // os.chmod(path, 0o600) before listen: nobody else may connect.
         fs::set_permissions(path, fs::Permissions::from_mode(0o600))
             .with_context(|| format!("chmod({shown}, 0600) failed"))?;

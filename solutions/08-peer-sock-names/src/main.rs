@@ -50,7 +50,9 @@ fn greet(mut conn: TcpStream) -> Result<()> {
 /// The optional first argument, ADDR, or the article's address. `--help`, a bad
 /// address or an extra argument: the usage, and exit status 2 (program-support).
 fn address_from_args() -> Result<SocketAddr> {
-    let mut args = program_support::Args::new("usage: solution-peer-sock-names [ADDR]   (ADDR: 127.0.0.1:9999 when not given)");
+    let mut args = program_support::Args::new(
+        "usage: solution-peer-sock-names [ADDR]   (ADDR: 127.0.0.1:9999 when not given)",
+    );
     let addr = args.addr_or(DEFAULT_ADDR);
     args.finish();
     Ok(addr)

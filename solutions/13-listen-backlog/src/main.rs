@@ -7,13 +7,14 @@
 use std::io::BufRead;
 use std::net::{SocketAddr, TcpListener};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use socket2::{Domain, Socket, Type};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:9999";
 /// The articles' `sk.listen(5)`.
 const DEFAULT_BACKLOG: i32 = 5;
-const USAGE: &str = "usage: solution-listen-backlog [ADDR [BACKLOG]]   (127.0.0.1:9999 and 5 when not given)";
+const USAGE: &str =
+    "usage: solution-listen-backlog [ADDR [BACKLOG]]   (127.0.0.1:9999 and 5 when not given)";
 
 fn main() -> Result<()> {
     let (addr, backlog) = arguments()?;
@@ -82,7 +83,7 @@ fn accept_queue(addr: SocketAddr) -> Result<Option<u32>> {
             .with_context(|| format!("{table}: no tx_queue:rx_queue in {row:?}"))?;
         return Ok(Some(length));
     }
-    bail!("{table} has no LISTEN row for port {}", addr.port())
+    anyhow::bail!("{table} has no LISTEN row for port {}", addr.port())
 }
 
 /// Only Linux shows the queue in /proc/net/tcp.
