@@ -278,17 +278,3 @@ fn sigterm_removes_the_socket_file() {
         ));
     }
 }
-
-#[test]
-fn help_prints_the_usage_and_creates_no_file() {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let run = program().run_in(dir.path(), &["--help"], "");
-    run.assert_success().assert_stdout(
-        predicate::str::contains("usage:"),
-        "--help prints the usage",
-    );
-    let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
-    if !left.is_empty() {
-        run.fail("`--help` created a file: it must only print the usage.");
-    }
-}
