@@ -264,27 +264,3 @@ fn its_socket_file_is_private_and_removed_on_sigterm() {
         );
     }
 }
-
-#[cfg(unix)]
-#[test]
-fn a_live_servers_socket_is_never_replaced() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let path = dir.path().join("live.sock");
-    let live = Socket::new(Domain::UNIX, Type::SEQPACKET, None).expect("socket()");
-    live.bind(&SockAddr::unix(&path).expect("a path"))
-        .expect("bind");
-    live.listen(5).expect("listen");
-    let run = program().run(&[path.to_str().expect("UTF-8")], "");
-    run.assert_clean_error();
-    let probe = Socket::new(Domain::UNIX, Type::SEQPACKET, None).expect("socket()");
-    if probe
-        .connect(&SockAddr::unix(&path).expect("a path"))
-        .is_err()
-    {
-        run.fail(
-            "Another server was listening on PATH; this one removed its socket file (and \
-             took its place). Remove a socket file only when connect() to it is refused: \
-             a stale one. Otherwise, say `another server is listening on PATH` and exit.",
-        );
-    }
-}
