@@ -2,6 +2,7 @@
 
 use std::collections::VecDeque;
 use std::fmt::Display;
+use std::io::Write;
 use std::net::SocketAddr;
 use std::ops::RangeInclusive;
 use std::process;
@@ -161,7 +162,9 @@ impl Args {
     }
 
     fn fail_with(usage: &str, problem: impl Display) -> ! {
-        eprintln!("error: {problem}\n{usage}");
+        // Not eprintln!: a closed stderr (`2>&1 | head -1`) must not turn a usage
+        // error into a panic.
+        let _ = writeln!(std::io::stderr(), "error: {problem}\n{usage}");
         process::exit(2);
     }
 }
