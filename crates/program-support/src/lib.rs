@@ -22,7 +22,7 @@ mod socket_file;
 
 pub use args::{Args, arguments, parse_addr, parse_number, usage_error};
 #[cfg(unix)]
-pub use socket_file::{Removal, SocketFile, remove_on_stop_signal};
+pub use socket_file::{Removal, SocketFile, end_with_this_program, remove_on_stop_signal};
 
 use std::sync::Once;
 
@@ -62,7 +62,10 @@ fn quiet_closed_stdout() {
             .unwrap_or("");
         if message.starts_with("failed printing to stdout") && is_broken_pipe(message) {
             #[cfg(unix)]
-            socket_file::remove_all_claimed();
+            {
+                socket_file::remove_all_claimed();
+                socket_file::end_children();
+            }
             std::process::exit(0);
         }
         report(info);

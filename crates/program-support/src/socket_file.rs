@@ -27,6 +27,44 @@ struct Claim {
     ino: u64,
 }
 
+/// Installs the signal handler once, with the first claim or child.
+static HANDLER: Once = Once::new();
+
+/// Child processes to stop with this program (see [`end_with_this_program`]).
+static CHILDREN: [std::sync::atomic::AtomicI32; 8] =
+    [const { std::sync::atomic::AtomicI32::new(0) }; 8];
+
+/// Records a child process that must not outlive this program: when the program
+/// stops on a closed stdout or on Ctrl-C, SIGTERM or SIGHUP, the child gets SIGTERM
+/// (and, if it is a server of the course, removes its own socket file).
+pub fn end_with_this_program(child: &std::process::Child) {
+    HANDLER.call_once(install_handler);
+    let Ok(pid) = i32::try_from(child.id()) else {
+        return;
+    };
+    for entry in &CHILDREN {
+        if entry
+            .compare_exchange(0, pid, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+        {
+            return;
+        }
+    }
+}
+
+/// Sends SIGTERM to every recorded child. Async-signal-safe: atomics and kill().
+pub(crate) fn end_children() {
+    for entry in &CHILDREN {
+        let pid = entry.swap(0, Ordering::SeqCst);
+        if pid > 0 {
+            // SAFETY: kill(2) on a child this program started.
+            unsafe {
+                libc::kill(pid, libc::SIGTERM);
+            }
+        }
+    }
+}
+
 /// The claimed files. An entry is leaked on purpose: a handler may be reading it at
 /// any moment, so it is never freed, only taken out of its slot.
 static CLAIMS: [AtomicPtr<Claim>; 8] = [const { AtomicPtr::new(ptr::null_mut()) }; 8];
@@ -126,8 +164,7 @@ impl Drop for SocketFile {
 /// Records a claim for the signal handler, and installs the handler the first time.
 /// `None` if every slot is taken: the file is then removed on drop only.
 fn record(path: CString, (dev, ino): (u64, u64)) -> Option<usize> {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(install_handler);
+    HANDLER.call_once(install_handler);
     let claim = Box::into_raw(Box::new(Claim { path, dev, ino }));
     for (slot, entry) in CLAIMS.iter().enumerate() {
         if entry
@@ -164,6 +201,7 @@ fn install_handler() {
 
 extern "C" fn on_stop_signal(signal: libc::c_int) {
     remove_all_claimed();
+    end_children();
     // SAFETY: raise is async-signal-safe. The signal is blocked until the handler
     // returns, then delivered with its default action: the process ends by it, and
     // its parent sees "killed by SIGTERM" as it would have without the handler.

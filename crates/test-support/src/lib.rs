@@ -419,6 +419,15 @@ fn own_process_group(command: &mut Command) {
             Ok(())
         });
     }
+    // SAFETY: signal() is async-signal-safe. A test run in the background (`&`,
+    // nohup) would hand its programs SIGINT and SIGHUP ignored; a terminal does not.
+    unsafe {
+        command.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            libc::signal(libc::SIGHUP, libc::SIG_DFL);
+            Ok(())
+        });
+    }
 }
 
 #[cfg(not(unix))]

@@ -121,6 +121,9 @@ impl Started {
         let child = command
             .spawn()
             .with_context(|| format!("starting the {what} failed"))?;
+        // Drop kills it; so does program-support if this demo is stopped by a
+        // signal or a closed stdout, which run no destructor.
+        program_support::end_with_this_program(&child);
         Ok(Started(child, what))
     }
 

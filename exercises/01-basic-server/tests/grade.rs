@@ -140,7 +140,7 @@ fn bye_stops_the_server() {
 
 #[test]
 fn a_silent_client_cannot_hold_the_server() {
-    let (mut server, addr) = start();
+    let (mut server, addr) = program_under_test!(CHAPTER).start_server(&["127.0.0.1:0", "300"]);
     // Connects and says nothing: a server that serves clients in turn waits in
     // recv() for it, and everyone behind it waits too, unless the wait is bounded.
     let _silent = connect(addr);
@@ -156,8 +156,8 @@ fn a_silent_client_cannot_hold_the_server() {
         None => server.fail(&format!(
             "A client connected and said nothing; the next client sent b\"anyone there?\" and \
              waited {DEADLINE:?} in vain. Serving clients in turn, the server must bound how \
-             long one client may hold it: conn.set_read_timeout(Some(CLIENT_TIMEOUT)) before \
-             the recv (TODO 3), so the silent client is dropped after a second."
+             long one client may hold it: conn.set_read_timeout(Some(timeout)) before the \
+             recv (TODO 3), so the silent client (here with CLIENT_MS 300) is dropped."
         )),
     }
 }

@@ -45,13 +45,15 @@ use std::net::{SocketAddr, TcpListener};
 use anyhow::{Context, Result, bail};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:9999";
-/// How long one client may keep the server waiting for a read or a write.
-const CLIENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
-const USAGE: &str = "usage: exercise-socket-as-file [ADDR]   (ADDR: 127.0.0.1:9999 when not given)";
+/// How long one client may keep the server waiting for a read or a write, unless
+/// CLIENT_MS says otherwise.
+const CLIENT_TIMEOUT_MS: u64 = 10_000;
+const USAGE: &str =
+    "usage: exercise-socket-as-file [ADDR [CLIENT_MS]]   (127.0.0.1:9999 and 10000 when not given)";
 
 /// Listens and serves one client after another. (Given.)
 fn main() -> Result<()> {
-    let addr = arguments()?;
+    let (addr, client_timeout) = arguments()?;
     let listener = TcpListener::bind(addr).with_context(|| format!("bind({addr}) failed"))?;
     let bound = listener.local_addr().context("getsockname() failed")?;
     println!("listening on {bound}");
@@ -60,11 +62,11 @@ fn main() -> Result<()> {
             .accept()
             .with_context(|| format!("accept() on {bound} failed"))?;
         // Clients are served in turn, so one may hold the server only so long:
-        // Python's conn.settimeout(1). The File made from the socket keeps it.
+        // Python's conn.settimeout(10). The File made from the socket keeps it.
         // (Given.)
         if let Err(error) = stream
-            .set_read_timeout(Some(CLIENT_TIMEOUT))
-            .and_then(|()| stream.set_write_timeout(Some(CLIENT_TIMEOUT)))
+            .set_read_timeout(Some(client_timeout))
+            .and_then(|()| stream.set_write_timeout(Some(client_timeout)))
         {
             eprintln!("client {peer}: settimeout failed: {error}");
             continue;
@@ -76,13 +78,14 @@ fn main() -> Result<()> {
     }
 }
 
-/// The argument `[ADDR]`, with its default. (Given.)
-fn arguments() -> Result<SocketAddr> {
+/// The arguments `[ADDR [CLIENT_MS]]`, with their defaults. (Given.)
+fn arguments() -> Result<(SocketAddr, std::time::Duration)> {
     // `--help`, a bad or an extra argument: the usage, exit 2 (program-support).
     let mut args = program_support::Args::new(USAGE);
     let addr = args.addr_or(DEFAULT_ADDR);
+    let millis = args.number_or("CLIENT_MS", 1..=3_600_000, CLIENT_TIMEOUT_MS);
     args.finish();
-    Ok(addr)
+    Ok((addr, std::time::Duration::from_millis(millis)))
 }
 
 #[cfg(unix)]

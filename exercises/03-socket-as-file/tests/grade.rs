@@ -224,7 +224,7 @@ fn a_client_that_hangs_up_without_a_line_is_closed_and_the_server_goes_on() {
 
 #[test]
 fn a_silent_client_cannot_hold_the_server() {
-    let (mut server, addr) = start();
+    let (mut server, addr) = program().start_server(&["127.0.0.1:0", "300"]);
     // Says nothing: the server, serving clients in turn, must not wait for it forever.
     let _silent = connect(addr);
     let mut next = connect(addr);
@@ -239,7 +239,8 @@ fn a_silent_client_cannot_hold_the_server() {
         None => server.fail(
             "A client connected and said nothing; the next client's line then went \
              unanswered. The server serves clients in turn, so it must bound how long one \
-             may hold it: keep the given set_read_timeout(CLIENT_TIMEOUT) in main.",
+             may hold it: keep the given set_read_timeout(client_timeout) in main (CLIENT_MS \
+             300 here).",
         ),
     }
 }

@@ -32,9 +32,16 @@ struct Server {
 
 /// Starts the server on a fresh path and waits for `listening on PATH`.
 fn start() -> Server {
+    start_with(&[])
+}
+
+/// [`start`], with more arguments after PATH.
+fn start_with(more: &[&str]) -> Server {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let path = dir.path().join("upper.sock");
-    let mut running = program().spawn(&[path.to_str().expect("a UTF-8 temp path")]);
+    let mut args = vec![path.to_str().expect("a UTF-8 temp path")];
+    args.extend_from_slice(more);
+    let mut running = program().spawn(&args);
     let first = running.next_line("its first line, `listening on PATH`");
     let wanted = format!("listening on {}", path.display());
     if first != wanted {
@@ -225,7 +232,8 @@ fn a_path_it_cannot_bind_is_a_clean_error() {
 
 #[test]
 fn a_silent_client_cannot_hold_the_server() {
-    let mut server = start();
+    // CLIENT_MS 300: a client may keep the server waiting 0.3 s.
+    let mut server = start_with(&["300"]);
     // Connects and sends nothing: served in turn, everyone else would wait for it.
     let _silent = server.connect();
     let next = server.connect();

@@ -11,12 +11,14 @@ use anyhow::Result;
 use anyhow::bail;
 
 const DEFAULT_PATH: &str = "upper.sock";
-const USAGE: &str = "usage: solution-socket-params [PATH]   (the Unix socket to listen on; upper.sock when not given)";
+const USAGE: &str = "usage: solution-socket-params [PATH [CLIENT_MS]]   (the Unix socket to listen on, upper.sock, and how long one client may keep the server waiting, 10000 ms, when not given)";
+/// How long one client may keep the server waiting, unless CLIENT_MS says otherwise.
+const CLIENT_TIMEOUT_MS: u64 = 10_000;
 
 fn main() -> Result<()> {
-    let path = arguments()?;
+    let (path, client_timeout) = arguments()?;
     #[cfg(unix)]
-    return server::serve(&path);
+    return server::serve(&path, client_timeout);
     #[cfg(not(unix))]
     bail!(
         "this server needs Unix sockets with SOCK_SEQPACKET (Linux); {} cannot be served here",
@@ -24,16 +26,17 @@ fn main() -> Result<()> {
     );
 }
 
-/// The argument `[PATH]`, with its default.
-fn arguments() -> Result<PathBuf> {
+/// The arguments `[PATH [CLIENT_MS]]`, with their defaults.
+fn arguments() -> Result<(PathBuf, std::time::Duration)> {
     // `--help`, an empty or an extra argument: the usage, exit 2 (program-support).
     let mut args = program_support::Args::new(USAGE);
     let path = PathBuf::from(args.next().unwrap_or_else(|| DEFAULT_PATH.into()));
     if path.as_os_str().is_empty() {
         args.fail("PATH is empty");
     }
+    let millis = args.number_or("CLIENT_MS", 1..=3_600_000, CLIENT_TIMEOUT_MS);
     args.finish();
-    Ok(path)
+    Ok((path, std::time::Duration::from_millis(millis)))
 }
 
 #[cfg(unix)]
@@ -56,10 +59,10 @@ mod server {
     const MAX_MESSAGE: usize = 1024;
     /// The reply to a message that is not UTF-8 text.
     const NOT_UTF8: &[u8] = b"error: not UTF-8";
-    /// How long one client may keep the server waiting: it serves clients in turn.
-    const CLIENT_TIMEOUT: Duration = Duration::from_secs(1);
 
-    pub fn serve(path: &Path) -> Result<()> {
+    /// Serves clients in turn at `path`; `client_timeout` bounds how long one may
+    /// keep the server waiting.
+    pub fn serve(path: &Path, client_timeout: Duration) -> Result<()> {
         remove_stale_socket(path)?;
         let shown = path.display();
         // sk = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -87,10 +90,10 @@ mod server {
             let (conn, _) = listener
                 .accept()
                 .with_context(|| format!("accept() on {shown} failed"))?;
-            // conn.settimeout(1): a silent client must not hold everyone else.
+            // conn.settimeout(10): a silent client must not hold everyone else.
             let timeouts = conn
-                .set_read_timeout(Some(CLIENT_TIMEOUT))
-                .and_then(|()| conn.set_write_timeout(Some(CLIENT_TIMEOUT)));
+                .set_read_timeout(Some(client_timeout))
+                .and_then(|()| conn.set_write_timeout(Some(client_timeout)));
             if let Err(error) = timeouts {
                 eprintln!("client dropped: settimeout failed: {error}");
                 continue;
