@@ -22,7 +22,9 @@ mod socket_file;
 
 pub use args::{Args, arguments, parse_addr, parse_number, usage_error};
 #[cfg(unix)]
-pub use socket_file::{Removal, SocketFile, end_with_this_program, remove_on_stop_signal};
+pub use socket_file::{
+    Removal, SocketFile, end_with_this_program, remove_empty_dir_on_stop, remove_on_stop_signal,
+};
 
 use std::sync::Once;
 

@@ -52,15 +52,52 @@ pub fn end_with_this_program(child: &std::process::Child) {
     }
 }
 
-/// Sends SIGTERM to every recorded child. Async-signal-safe: atomics and kill().
+/// An empty directory to remove when the program stops on a signal or a closed
+/// stdout, after its children (a demo's temporary directory).
+static DIRECTORY: AtomicPtr<CString> = AtomicPtr::new(ptr::null_mut());
+
+/// Records the directory `path` (a demo's temporary directory, say) to be removed
+/// if the program stops on a signal or a closed stdout, after its children are
+/// gone. Only an empty directory is removed (rmdir), so nothing in it is lost.
+pub fn remove_empty_dir_on_stop(path: &Path) {
+    HANDLER.call_once(install_handler);
+    if let Ok(c_path) = CString::new(path.as_os_str().as_bytes()) {
+        DIRECTORY.store(Box::into_raw(Box::new(c_path)), Ordering::SeqCst);
+    }
+}
+
+/// Sends SIGTERM to every recorded child and waits (a second at most) for each to
+/// end, so that it can remove its own socket file; then removes the recorded
+/// directory if it is empty. Async-signal-safe: atomics, kill, waitpid, nanosleep,
+/// rmdir.
 pub(crate) fn end_children() {
     for entry in &CHILDREN {
         let pid = entry.swap(0, Ordering::SeqCst);
-        if pid > 0 {
-            // SAFETY: kill(2) on a child this program started.
-            unsafe {
-                libc::kill(pid, libc::SIGTERM);
+        if pid <= 0 {
+            continue;
+        }
+        // SAFETY: kill(2) and waitpid(2) on a child this program started;
+        // nanosleep on a timespec we own.
+        unsafe {
+            libc::kill(pid, libc::SIGTERM);
+            let pause = libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 10_000_000,
+            };
+            for _ in 0..100 {
+                if libc::waitpid(pid, ptr::null_mut(), libc::WNOHANG) != 0 {
+                    break;
+                }
+                libc::nanosleep(&pause, ptr::null_mut());
             }
+        }
+    }
+    let directory = DIRECTORY.swap(ptr::null_mut(), Ordering::SeqCst);
+    if !directory.is_null() {
+        // SAFETY: the CString is leaked, never freed; rmdir removes only an empty
+        // directory.
+        unsafe {
+            libc::rmdir((*directory).as_ptr());
         }
     }
 }
