@@ -2,7 +2,7 @@
 //! queue when run as a server.
 
 use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use predicates::prelude::*;
 use test_support::{DEADLINE, Program, program_under_test};
