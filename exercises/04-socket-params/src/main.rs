@@ -54,7 +54,8 @@ fn main() -> Result<()> {
     return server::serve(&path, client_timeout);
     #[cfg(not(unix))]
     bail!(
-        "this server needs Unix sockets with SOCK_SEQPACKET (Linux); {} cannot be served here",
+        "this server needs Unix sockets with SOCK_SEQPACKET (Linux); {} cannot be served \
+         here (nor kept to a client timeout of {client_timeout:?})",
         path.display()
     );
 }
