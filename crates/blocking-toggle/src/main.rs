@@ -320,15 +320,14 @@ fn own_client_thread(addr: SocketAddr, steps: Receiver<Step>, done: Sender<io::R
 /// No argument: 127.0.0.1:0 and the demo's own client. ADDR: listen there and
 /// wait for a real client.
 fn address_from_args() -> Result<(SocketAddr, bool)> {
-    match std::env::args().nth(1) {
+    // `--help`, a bad or an extra argument: the usage, exit 2 (program-support).
+    let mut args = program_support::Args::new(
+        "usage: blocking-toggle [ADDR]   (no ADDR: the demo, with its own client)",
+    );
+    let found = args.next();
+    args.finish();
+    match found {
         None => Ok((SocketAddr::from(([127, 0, 0, 1], 0)), true)),
-        Some(text) => {
-            let addr = text.parse().with_context(|| {
-                format!(
-                    "usage: blocking-toggle [ADDR]: {text:?} is not an address like 127.0.0.1:9999"
-                )
-            })?;
-            Ok((addr, false))
-        }
+        Some(text) => Ok((program_support::parse_addr(&text, "127.0.0.1:9999"), false)),
     }
 }

@@ -28,7 +28,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 
 use server::{Config, Server};
 
@@ -84,19 +84,20 @@ impl Mode {
         Mode::ALL
             .into_iter()
             .find(|mode| mode.name() == text)
-            .ok_or_else(|| anyhow!("--mode {text:?}: pick one, threads or poll\n{USAGE}"))
+            .ok_or_else(|| {
+                program_support::usage_error(format_args!(
+                    "--mode {text:?}: pick one, threads or poll"
+                ))
+            })
     }
 }
 
 fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `--help`, bad and extra arguments: program-support prints the usage, exit 2.
+    let args = program_support::arguments(USAGE);
     match args.first().map(String::as_str) {
         None => demo(),
         Some("load") => load::run(&load_arguments(&args[1..])?),
-        Some("-h" | "--help") => {
-            println!("{USAGE}");
-            Ok(())
-        }
         Some(_) => {
             let (addr, mode, config) = server_arguments(&args)?;
             serve(addr, mode, config)
@@ -263,20 +264,15 @@ fn server_arguments(args: &[String]) -> Result<(SocketAddr, Mode, Config)> {
         match arg.as_str() {
             "--mode" => mode = Mode::parse(value(&mut args, arg)?)?,
             "--idle-timeout" => {
-                let millis = number(value(&mut args, arg)?, arg)?;
-                if millis == 0 {
-                    bail!("--idle-timeout must be at least 1 ms\n{USAGE}");
-                }
-                config.idle_timeout = Duration::from_millis(millis as u64);
+                let millis = number(value(&mut args, arg)?, arg, 1..=MAX_IDLE_MS)?;
+                config.idle_timeout = Duration::from_millis(millis);
             }
-            "--max-line" => config.max_line = number(value(&mut args, arg)?, arg)?,
+            "--max-line" => config.max_line = number(value(&mut args, arg)?, arg, 1..=MAX_LINE)?,
             "--quiet" => config.quiet = true,
             text if first && !text.starts_with('-') => {
-                addr = text.parse().with_context(|| {
-                    format!("{text:?} is not an address like {DEFAULT_ADDR}\n{USAGE}")
-                })?;
+                addr = program_support::parse_addr(text, DEFAULT_ADDR);
             }
-            other => bail!("unknown argument {other:?}\n{USAGE}"),
+            other => program_support::usage_error(format_args!("unknown argument {other:?}")),
         }
         first = false;
     }
@@ -295,27 +291,37 @@ fn load_arguments(args: &[String]) -> Result<load::Settings> {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--mode" => settings.mode = Mode::parse(value(&mut args, arg)?)?,
-            "--clients" => settings.clients = number(value(&mut args, arg)?, arg)?,
-            "--rounds" => settings.rounds = number(value(&mut args, arg)?, arg)?,
+            "--clients" => settings.clients = number(value(&mut args, arg)?, arg, 1..=MAX_CLIENTS)?,
+            "--rounds" => settings.rounds = number(value(&mut args, arg)?, arg, 1..=MAX_ROUNDS)?,
             "--wait" => {
-                settings.wait = Duration::from_secs(number(value(&mut args, arg)?, arg)? as u64)
+                settings.wait =
+                    Duration::from_secs(number(value(&mut args, arg)?, arg, 1..=MAX_WAIT_SECS)?)
             }
-            other => bail!("unknown argument {other:?}\n{USAGE}"),
+            other => program_support::usage_error(format_args!("unknown argument {other:?}")),
         }
-    }
-    if settings.clients == 0 {
-        bail!("--clients must be at least 1\n{USAGE}");
     }
     Ok(settings)
 }
 
 fn value<'a>(args: &mut std::slice::Iter<'a, String>, flag: &str) -> Result<&'a str> {
-    args.next()
+    Ok(args
+        .next()
         .map(String::as_str)
-        .ok_or_else(|| anyhow!("{flag} needs a value\n{USAGE}"))
+        .unwrap_or_else(|| program_support::usage_error(format_args!("{flag} needs a value"))))
 }
 
-fn number(text: &str, flag: &str) -> Result<usize> {
-    text.parse()
-        .with_context(|| format!("{flag} {text:?}: not a whole number\n{USAGE}"))
+/// A flag's number, range-checked (a usage error outside `range`), so that no
+/// argument can overflow a deadline or ask for absurd amounts of memory.
+fn number<T>(text: &str, flag: &str, range: std::ops::RangeInclusive<T>) -> Result<T>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
+{
+    Ok(program_support::parse_number(flag, text, range))
 }
+
+/// The ranges of the numeric flags.
+const MAX_IDLE_MS: u64 = 3_600_000;
+const MAX_LINE: usize = 1 << 20;
+const MAX_CLIENTS: usize = 100_000;
+const MAX_ROUNDS: usize = 1_000_000;
+const MAX_WAIT_SECS: u64 = 3600;

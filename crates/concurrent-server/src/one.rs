@@ -90,10 +90,12 @@ fn converse(mut conn: &TcpStream, session: &mut Session, server: &Server) -> End
             Err(error) => return Ending::Failed("recv", error),
         };
         // conn.sendall(replies): the answers to every line completed so far, even
-        // when the same recv() also brought a line we refuse.
-        if let Err(error) = conn.write_all(&replies) {
+        // when the same recv() also brought a line we refuse. Within `idle` in
+        // all: a client that sends but never reads fills its buffers, and each
+        // send that still moves a few bytes would start SO_SNDTIMEO afresh.
+        if let Err(error) = send_all_within(conn, &replies, idle) {
             return if is_timeout(&error) {
-                Ending::Idle(idle)
+                Ending::NotReading(idle)
             } else {
                 Ending::Failed("send", error)
             };
@@ -108,6 +110,25 @@ fn converse(mut conn: &TcpStream, session: &mut Session, server: &Server) -> End
     }
 }
 // ANCHOR_END: serve_client
+
+/// write_all with one deadline for the whole of `data`, not one per send() call.
+fn send_all_within(mut conn: &TcpStream, mut data: &[u8], limit: Duration) -> std::io::Result<()> {
+    let deadline = std::time::Instant::now() + limit;
+    while !data.is_empty() {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Err(ErrorKind::TimedOut.into());
+        }
+        conn.set_write_timeout(Some(left))?;
+        match conn.write(data) {
+            Ok(0) => return Err(ErrorKind::WriteZero.into()),
+            Ok(n) => data = &data[n..],
+            Err(error) if error.kind() == ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
+}
 
 // ANCHOR: open_connections
 /// The connections being served, so that a shutdown can wake the threads that are

@@ -100,6 +100,8 @@ pub enum Ending {
     ClientClosed,
     /// Nothing came from the client, and it took nothing from us, for this long.
     Idle(Duration),
+    /// The client took none of its replies for this long: it sends, but never reads.
+    NotReading(Duration),
     /// A line grew past the cap before its `\n` came.
     TooLong { max: usize },
     /// Line number `line` is not UTF-8; its first bad byte is at offset `at`.
@@ -126,6 +128,9 @@ impl fmt::Display for Ending {
         match self {
             Ending::ClientClosed => write!(f, "the client closed the connection"),
             Ending::Idle(after) => write!(f, "idle for {after:?}"),
+            Ending::NotReading(after) => {
+                write!(f, "did not read its replies for {after:?}")
+            }
             Ending::TooLong { max } => write!(f, "line longer than {max} bytes"),
             Ending::NotUtf8 { line, at } => {
                 write!(

@@ -315,3 +315,74 @@ fn bad_arguments_are_clear_errors() {
         .assert_clean_error()
         .assert_stderr(predicate::str::contains("not a whole number"), "says why");
 }
+
+// --- Faults a real peer or user causes ---
+
+/// The manners every program shares (program-support): `--help` and usage errors.
+#[test]
+fn help_prints_the_usage_and_a_bad_argument_is_a_usage_error() {
+    let program = test_support::program_under_test!("crates/program-support");
+    let help = program.run(&["--help"], "");
+    help.assert_success().assert_stdout(
+        predicates::str::starts_with("usage:"),
+        "--help prints the usage on stdout and exits 0",
+    );
+    let bad = program.run(&["127.0.0.1:0", "extra"], "");
+    if bad.status.code() != Some(2) || !bad.stderr.contains("usage:") {
+        bad.fail("A bad or extra argument must print the usage on stderr and exit with 2.");
+    }
+}
+
+#[test]
+fn a_huge_wait_is_a_usage_error_not_a_panic() {
+    let program = test_support::program_under_test!("crates/program-support");
+    let run = program.run(&["load", "--wait", "18446744073709551615"], "");
+    if run.status.code() != Some(2) || run.stderr.contains("panicked") {
+        run.fail("load --wait 18446744073709551615: a usage error (exit 2), never a panic.");
+    }
+}
+
+/// `--mode one`: a client that sends lines and never reads a reply holds the one
+/// server thread in send(); it must be let go within the idle timeout, counted for
+/// the whole reply, not per send() call.
+#[test]
+fn a_client_that_never_reads_holds_mode_one_no_longer_than_the_idle_timeout() {
+    // 700 ms: one deadline for the reply lets the next client in after about that;
+    // SO_SNDTIMEO alone, restarted by every send() that moves a few bytes, took
+    // three times as long (and 31 s with the default 10 s).
+    let (_server, addr) = start("one", &["--idle-timeout", "700"]);
+    let flooder = connect(addr);
+    flooder.set_nonblocking(true).expect("set_nonblocking");
+    let line = [b'x'; 1000]
+        .iter()
+        .chain(b"\n")
+        .copied()
+        .collect::<Vec<u8>>();
+    let (mut sent, mut stuck_since) = (0usize, None::<Instant>);
+    let begin = Instant::now();
+    while begin.elapsed() < Duration::from_secs(2) {
+        match (&flooder).write(&line[sent % line.len()..]) {
+            Ok(n) => (sent, stuck_since) = (sent + n, None),
+            Err(_) => {
+                if stuck_since.get_or_insert_with(Instant::now).elapsed()
+                    > Duration::from_millis(100)
+                {
+                    break;
+                }
+                thread::sleep(Duration::from_millis(5));
+            }
+        }
+    }
+    let waiting = Instant::now();
+    let mut next = Client::new(addr);
+    assert_eq!(
+        next.ask("next").as_deref(),
+        Some("NEXT"),
+        "after {sent} bytes unread"
+    );
+    assert!(
+        waiting.elapsed() < Duration::from_millis(1600),
+        "the next client waited {:?}",
+        waiting.elapsed()
+    );
+}

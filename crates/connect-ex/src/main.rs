@@ -21,8 +21,12 @@ use anyhow::{Context, Result};
 use connect_ex::errno_name;
 use socket2::{Domain, Socket, Type};
 
+const USAGE: &str =
+    "usage: connect-ex [ADDR...]   (no ADDR: the demo, one open port and one closed)";
+
 fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `--help`, bad and extra arguments: the usage, exit 2 (program-support).
+    let args = program_support::arguments(USAGE);
     // Keep the demo's two sockets alive until every address has been tried.
     let (addrs, _demo_sockets) = if args.is_empty() {
         let (open, closed, sockets) = demo_ports()?;
@@ -104,14 +108,8 @@ fn demo_ports() -> Result<(SocketAddr, SocketAddr, (TcpListener, Socket))> {
 /// Every argument as an address, or an error naming the first that is not one.
 /// All are checked before the first connect.
 fn parse_addresses(args: &[String]) -> Result<Vec<SocketAddr>> {
-    args.iter()
-        .map(|text| {
-            text.parse().with_context(|| {
-                format!(
-                    "usage: connect-ex [ADDR...]: {text:?} is not an address like \
-                     127.0.0.1:9999 or [::1]:9999"
-                )
-            })
-        })
-        .collect()
+    Ok(args
+        .iter()
+        .map(|text| program_support::parse_addr(text, "127.0.0.1:9999"))
+        .collect())
 }

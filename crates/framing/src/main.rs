@@ -33,7 +33,8 @@ const WORDS: [&str; 3] = ["apple", "banana", "cherry"];
 const MESSAGES: [&str; 3] = ["apple", "香蕉", "你好，世界 😀"];
 
 fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `--help`, bad and extra arguments: the usage, exit 2 (program-support).
+    let args = program_support::arguments(USAGE);
     match args
         .iter()
         .map(String::as_str)
@@ -50,7 +51,7 @@ fn main() -> Result<()> {
         }
         ["client"] => client(parse_addr(DEFAULT_ADDR)?),
         ["client", addr] => client(parse_addr(addr)?),
-        _ => bail!("{USAGE}"),
+        _ => program_support::usage_error("unexpected arguments"),
     }
 }
 
@@ -429,8 +430,7 @@ fn join(writer: JoinHandle<Result<()>>) -> Result<()> {
 }
 
 fn parse_addr(text: &str) -> Result<SocketAddr> {
-    text.parse()
-        .with_context(|| format!("{USAGE}: {text:?} is not an address like {DEFAULT_ADDR}"))
+    Ok(program_support::parse_addr(text, DEFAULT_ADDR))
 }
 
 #[cfg(test)]

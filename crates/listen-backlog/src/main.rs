@@ -23,7 +23,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use socket2::{Domain, Socket, Type};
 
 /// The demo's backlog: `sk.listen(2)`.
@@ -40,12 +40,13 @@ const USAGE: &str =
     "usage: listen-backlog [ADDR [BACKLOG]], for example: listen-backlog 127.0.0.1:9999 2";
 
 fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `--help`, bad and extra arguments: the usage, exit 2 (program-support).
+    let args = program_support::arguments(USAGE);
     match args.as_slice() {
         [] => demo(),
         [addr] => watch(parse_addr(addr)?, DEFAULT_BACKLOG),
         [addr, backlog] => watch(parse_addr(addr)?, parse_backlog(backlog)?),
-        _ => bail!("{USAGE}"),
+        _ => program_support::usage_error("unexpected arguments"),
     }
 }
 
@@ -242,7 +243,7 @@ fn accept_queue(addr: SocketAddr) -> Result<Option<u32>> {
             .with_context(|| format!("{table}: no tx_queue:rx_queue in {row:?}"))?;
         return Ok(Some(length));
     }
-    bail!("{table} has no LISTEN row for port {}", addr.port())
+    anyhow::bail!("{table} has no LISTEN row for port {}", addr.port())
 }
 // ANCHOR_END: proc_net_tcp
 
@@ -253,13 +254,10 @@ fn accept_queue(_addr: SocketAddr) -> Result<Option<u32>> {
 }
 
 fn parse_addr(text: &str) -> Result<SocketAddr> {
-    text.parse()
-        .with_context(|| format!("{USAGE}: {text:?} is not an address like 127.0.0.1:9999"))
+    Ok(program_support::parse_addr(text, "127.0.0.1:9999"))
 }
 
 fn parse_backlog(text: &str) -> Result<i32> {
-    match text.parse::<i32>() {
-        Ok(backlog) if backlog >= 0 => Ok(backlog),
-        _ => bail!("{USAGE}: BACKLOG {text:?} is not a whole number, 0 or more"),
-    }
+    // The kernel caps it at net.core.somaxconn anyway; 65535 is Linux's own top.
+    Ok(program_support::parse_number("BACKLOG", text, 0..=65535))
 }

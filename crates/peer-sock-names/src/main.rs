@@ -26,11 +26,14 @@ const NOT_CONNECTED_NAME: &str = "ENOTCONN";
 const NOT_CONNECTED_NAME: &str = "WSAENOTCONN";
 
 fn main() -> Result<()> {
-    if let Some(text) = std::env::args().nth(1) {
-        let addr = text.parse().with_context(|| {
-            format!("usage: peer-sock-names [ADDR]: {text:?} is not an address like 127.0.0.1:9999")
-        })?;
-        return show_a_real_client(addr);
+    // `--help`, a bad or an extra argument: the usage, exit 2 (program-support).
+    let mut args = program_support::Args::new(
+        "usage: peer-sock-names [ADDR]   (no ADDR: the demo; ADDR: listen there for a real client)",
+    );
+    let found = args.next();
+    args.finish();
+    if let Some(text) = found {
+        return show_a_real_client(program_support::parse_addr(&text, "127.0.0.1:9999"));
     }
 
     // ANCHOR: main

@@ -20,7 +20,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use socket2::{Domain, Socket, Type};
 
 /// Part 1's message: more than the kernel buffers of one connection hold.
@@ -42,11 +42,15 @@ const SAFETY_NET: Duration = Duration::from_secs(3);
 /// The peer's receive buffer (SO_RCVBUF); Linux doubles it for its bookkeeping.
 const PEER_RCVBUF: usize = 128 << 10;
 const DEFAULT_BYTES: usize = 1 << 20;
+/// The most BYTES may be: the message is built in memory first, so a number from
+/// the command line must not be able to ask for more than a laptop has.
+const MAX_BYTES: usize = 1 << 30;
 const USAGE: &str =
     "usage: send-sendall [ADDR [BYTES]], for example: send-sendall 127.0.0.1:9999 1048576";
 
 fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `--help`, bad and extra arguments: program-support prints the usage.
+    let args = program_support::arguments(USAGE);
     match args.as_slice() {
         [] => {
             send_takes_what_fits()?;
@@ -55,7 +59,7 @@ fn main() -> Result<()> {
         }
         [addr] => send_to(parse_addr(addr)?, DEFAULT_BYTES),
         [addr, bytes] => send_to(parse_addr(addr)?, parse_bytes(bytes)?),
-        _ => bail!("{USAGE}"),
+        _ => program_support::usage_error("too many arguments"),
     }
 }
 
@@ -323,11 +327,9 @@ fn os_code(error: &io::Error) -> String {
 }
 
 fn parse_addr(text: &str) -> Result<SocketAddr> {
-    text.parse()
-        .with_context(|| format!("{USAGE}: {text:?} is not an address like 127.0.0.1:9999"))
+    Ok(program_support::parse_addr(text, "127.0.0.1:9999"))
 }
 
 fn parse_bytes(text: &str) -> Result<usize> {
-    text.parse()
-        .with_context(|| format!("{USAGE}: BYTES {text:?} is not a whole number of bytes"))
+    Ok(program_support::parse_number("BYTES", text, 1..=MAX_BYTES))
 }

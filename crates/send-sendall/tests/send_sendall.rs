@@ -89,3 +89,33 @@ fn bad_arguments_and_a_closed_port_are_clean_errors() {
             "a refused connect names the address",
         );
 }
+
+// --- Faults a real peer or user causes ---
+
+/// The manners every program shares (program-support): `--help` and usage errors.
+#[test]
+fn help_prints_the_usage_and_a_bad_argument_is_a_usage_error() {
+    let program = test_support::program_under_test!("crates/program-support");
+    let help = program.run(&["--help"], "");
+    help.assert_success().assert_stdout(
+        predicates::str::starts_with("usage:"),
+        "--help prints the usage on stdout and exits 0",
+    );
+    let bad = program.run(&["127.0.0.1:1", "1024", "extra"], "");
+    if bad.status.code() != Some(2) || !bad.stderr.contains("usage:") {
+        bad.fail("A bad or extra argument must print the usage on stderr and exit with 2.");
+    }
+}
+
+#[test]
+fn a_huge_byte_count_is_a_usage_error_not_a_panic() {
+    let program = test_support::program_under_test!("crates/program-support");
+    for bytes in ["18446744073709551615", "99999999999", "-1"] {
+        let run = program.run(&["127.0.0.1:1", bytes], "");
+        if run.status.code() != Some(2) || run.stderr.contains("panicked") {
+            run.fail(&format!(
+                "BYTES {bytes}: a usage error (exit 2), never a panic or an abort."
+            ));
+        }
+    }
+}

@@ -23,22 +23,22 @@
 
 use std::net::SocketAddr;
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 
 const USAGE: &str = "usage: socket-as-file [ADDR], for example: socket-as-file 127.0.0.1:9999";
 
 fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `--help`, bad and extra arguments: the usage, exit 2 (program-support).
+    let args = program_support::arguments(USAGE);
     match args.as_slice() {
         [] => unix::demo(),
         [addr] => unix::client(parse_addr(addr)?),
-        _ => bail!("{USAGE}"),
+        _ => program_support::usage_error("unexpected arguments"),
     }
 }
 
 fn parse_addr(text: &str) -> Result<SocketAddr> {
-    text.parse()
-        .with_context(|| format!("{USAGE}: {text:?} is not an address like 127.0.0.1:9999"))
+    Ok(program_support::parse_addr(text, "127.0.0.1:9999"))
 }
 
 #[cfg(unix)]

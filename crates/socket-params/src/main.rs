@@ -20,7 +20,7 @@
 
 use std::io;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use connect_ex::errno_name;
 use socket2::{Domain, Protocol, Socket, Type};
 
@@ -50,12 +50,9 @@ fn types() -> [(&'static str, Type); 5] {
 // ANCHOR_END: params
 
 fn main() -> Result<()> {
-    if let Some(arg) = std::env::args().nth(1) {
-        bail!(
-            "usage: socket-params (no arguments): it tries every family with every type by \
-             itself; {arg:?} is not needed"
-        );
-    }
+    // No arguments: it tries every family with every type by itself. `--help` and
+    // any argument: the usage (program-support).
+    program_support::Args::new("usage: socket-params   (no arguments)").finish();
     every_family_and_type();
     raw_with_a_protocol();
     message_edges()

@@ -24,8 +24,13 @@ pub mod wire;
 
 pub use wire::{Transcript, Wire};
 
+/// The signals a test may send with [`Running::signal`].
+#[cfg(unix)]
+pub use libc::{SIGHUP, SIGINT, SIGTERM};
+
 use std::io::Read;
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
@@ -99,7 +104,9 @@ impl Program {
 
     /// Starts the program with `args` and pipes for stdin, stdout and stderr.
     pub fn spawn(&self, args: &[&str]) -> Running {
-        let mut child = Command::new(self.path)
+        let mut command = Command::new(self.path);
+        own_process_group(&mut command);
+        let mut child = command
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -201,30 +208,115 @@ impl Program {
         (server, addr)
     }
 
-    /// Runs the program to completion with `stdin` as its input (assert_cmd, with a
-    /// deadline) and returns what it did.
+    /// Runs the program to completion with `stdin` as its input, with a deadline,
+    /// and returns what it did. The program's whole process group is killed at the
+    /// end, so a child it left behind cannot outlive the test or hold its pipes.
     #[track_caller]
     pub fn run(&self, args: &[&str], stdin: &str) -> Finished {
-        let output = assert_cmd::Command::new(self.path)
+        self.run_in(Path::new("."), args, stdin)
+    }
+
+    /// [`Program::run`], in the working directory `dir`.
+    #[track_caller]
+    pub fn run_in(&self, dir: &Path, args: &[&str], stdin: &str) -> Finished {
+        self.run_with(dir, args, stdin, &[], false)
+    }
+
+    /// [`Program::run`] with extra environment variables (`RUST_BACKTRACE=1`).
+    #[track_caller]
+    pub fn run_with_env(&self, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Finished {
+        self.run_with(Path::new("."), args, stdin, env, false)
+    }
+
+    /// [`Program::run`] with stdout a pipe nobody reads: closed at once, as by
+    /// `program | head -0`. The program should stop quietly, with status 0.
+    #[track_caller]
+    pub fn run_with_closed_stdout(&self, args: &[&str]) -> Finished {
+        self.run_with(Path::new("."), args, "", &[], true)
+    }
+
+    #[track_caller]
+    fn run_with(
+        &self,
+        dir: &Path,
+        args: &[&str],
+        stdin: &str,
+        env: &[(&str, &str)],
+        close_stdout: bool,
+    ) -> Finished {
+        let mut command = Command::new(self.path);
+        command.current_dir(dir);
+        command.envs(env.iter().copied());
+        own_process_group(&mut command);
+        let mut child = command
             .args(args)
-            .write_stdin(stdin)
-            .timeout(DEADLINE)
-            .output()
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .env("PYTHONIOENCODING", "utf-8")
+            .spawn()
             .unwrap_or_else(|e| panic!("could not run {}: {e}", self.path));
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let input = stdin.as_bytes().to_vec();
+        if let Some(mut pipe) = child.stdin.take() {
+            thread::spawn(move || {
+                let _ = std::io::Write::write_all(&mut pipe, &input);
+            });
+        }
+        if close_stdout {
+            drop(child.stdout.take());
+        }
+        let stdout = read_all_in_background(child.stdout.take());
+        let stderr = read_all_in_background(child.stderr.take());
+        let start = Instant::now();
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break Some(status),
+                Ok(None) if start.elapsed() < DEADLINE => {
+                    // A short poll of a process that is running to completion.
+                    thread::sleep(Duration::from_millis(5));
+                }
+                _ => break None,
+            }
+        };
+        kill_process_group(&child);
+        let _ = child.kill();
+        let status = match status {
+            Some(status) => status,
+            None => child.wait().expect("wait for the killed program"),
+        };
+        // The pipes close when the last process holding them ends; the group is
+        // gone, so that is now, but never wait for it for long.
+        let take = |rx: Receiver<Vec<u8>>| {
+            String::from_utf8_lossy(&rx.recv_timeout(DEADLINE).unwrap_or_default()).into_owned()
+        };
+        let stdout = take(stdout);
+        let stderr = take(stderr);
         // Stopped by the deadline (killed, so no exit code) rather than by a panic.
         // This is not a failure yet: the test's own checks run first, so that the
         // message a learner reads is about the lesson; every failure message and
         // assert_success/assert_clean_error mention the deadline too.
-        let timed_out = output.status.code().is_none() && !stderr.contains("panicked");
+        let timed_out = status.code().is_none() && !stderr.contains("panicked");
         Finished {
             program: self.clone(),
-            status: output.status,
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            status,
+            stdout,
             stderr,
             timed_out,
         }
     }
+}
+
+/// Reads a pipe to its end in a thread; the bytes arrive on the channel.
+fn read_all_in_background(pipe: Option<impl Read + Send + 'static>) -> Receiver<Vec<u8>> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut data = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut data);
+        }
+        let _ = tx.send(data);
+    });
+    rx
 }
 
 /// A started program. Killed when dropped, so no test leaves a process behind.
@@ -353,6 +445,24 @@ impl Running {
         self.child.id()
     }
 
+    /// Sends the program a signal (`libc::SIGTERM`, `libc::SIGINT`, ...), as a
+    /// terminal or a service manager would.
+    #[cfg(unix)]
+    pub fn signal(&self, signal: i32) {
+        if let Ok(pid) = libc::pid_t::try_from(self.child.id()) {
+            // SAFETY: kill(2) on our own child.
+            unsafe {
+                libc::kill(pid, signal);
+            }
+        }
+    }
+
+    /// Waits for the program to exit (after a signal, say); `None` if it is still
+    /// running after the deadline.
+    pub fn wait_exit(&mut self) -> Option<ExitStatus> {
+        self.wait_for_exit()
+    }
+
     /// Whether the program is still running.
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
@@ -418,6 +528,9 @@ impl Running {
 
 impl Drop for Running {
     fn drop(&mut self) {
+        // The whole process group: a program may have started children of its own
+        // that outlive it, and they must not outlive the test either.
+        kill_process_group(&self.child);
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -439,6 +552,49 @@ impl Unfinished {
         self.changed.notify_all();
     }
 }
+
+/// Starts the program as the leader of a process group of its own, so that the
+/// guard can end it together with every process it starts. On Linux the program
+/// also gets SIGKILL if the test process dies first (Ctrl-C on `cargo test`), as it
+/// would have in the terminal's process group.
+#[cfg(unix)]
+fn own_process_group(command: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    command.process_group(0);
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl is async-signal-safe, as code between fork and exec must be.
+    unsafe {
+        command.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
+    // SAFETY: signal() is async-signal-safe. A test run in the background (`&`,
+    // nohup) would hand its programs SIGINT and SIGHUP ignored; a terminal does not.
+    unsafe {
+        command.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            libc::signal(libc::SIGHUP, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(unix))]
+fn own_process_group(_command: &mut Command) {}
+
+#[cfg(unix)]
+fn kill_process_group(child: &Child) {
+    if let Ok(pid) = libc::pid_t::try_from(child.id()) {
+        // SAFETY: kill(2) on the group the child leads (negative pid).
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn kill_process_group(_child: &Child) {}
 
 /// What a program did, once it has exited.
 #[derive(Debug)]

@@ -17,7 +17,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use socket2::{Domain, Socket, Type};
 
 /// The demo's timeout, Python's `sk.settimeout(0.3)`.
@@ -30,7 +30,8 @@ const DEFAULT_MILLIS: u64 = 2000;
 const USAGE: &str = "usage: timeouts [ADDR [MILLIS]], for example: timeouts 127.0.0.1:9999 500";
 
 fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `--help`, bad and extra arguments: the usage, exit 2 (program-support).
+    let args = program_support::arguments(USAGE);
     match args.as_slice() {
         [] => {
             read_that_times_out()?;
@@ -39,7 +40,7 @@ fn main() -> Result<()> {
         }
         [addr] => probe(parse_addr(addr)?, Duration::from_millis(DEFAULT_MILLIS)),
         [addr, millis] => probe(parse_addr(addr)?, parse_millis(millis)?),
-        _ => bail!("{USAGE}"),
+        _ => program_support::usage_error("unexpected arguments"),
     }
 }
 
@@ -283,19 +284,17 @@ fn os_code(error: &std::io::Error) -> String {
 }
 
 fn parse_addr(text: &str) -> Result<SocketAddr> {
-    text.parse()
-        .with_context(|| format!("{USAGE}: {text:?} is not an address like 127.0.0.1:9999"))
+    Ok(program_support::parse_addr(text, "127.0.0.1:9999"))
 }
 
 fn parse_millis(text: &str) -> Result<Duration> {
-    let millis: u64 = text
-        .parse()
-        .with_context(|| format!("{USAGE}: {text:?} is not a number of milliseconds"))?;
-    if millis == 0 {
-        bail!(
-            "{USAGE}: MILLIS must be at least 1. A zero timeout is Python's settimeout(0), \
-             which means non-blocking, and Rust refuses it (run with no arguments to see)"
+    if text == "0" {
+        program_support::usage_error(
+            "MILLIS must be at least 1. A zero timeout is Python's settimeout(0), which \
+             means non-blocking, and Rust refuses it (run with no arguments to see)",
         );
     }
+    // At most an hour: a longer one is a typo, not a timeout.
+    let millis: u64 = program_support::parse_number("MILLIS", text, 1..=3_600_000);
     Ok(Duration::from_millis(millis))
 }

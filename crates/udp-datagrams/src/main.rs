@@ -17,7 +17,7 @@ use std::io::{BufRead, ErrorKind};
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:9999";
 const USAGE: &str = "usage: udp-datagrams [server [ADDR] | client [ADDR]]";
@@ -31,7 +31,8 @@ const REPLY_TIMEOUT: Duration = Duration::from_secs(1);
 const DEMO_TIMEOUT: Duration = Duration::from_millis(300);
 
 fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `--help`, bad and extra arguments: the usage, exit 2 (program-support).
+    let args = program_support::arguments(USAGE);
     match args
         .iter()
         .map(String::as_str)
@@ -43,7 +44,7 @@ fn main() -> Result<()> {
         ["server", addr] => server(parse_addr(addr)?),
         ["client"] => client(parse_addr(DEFAULT_ADDR)?),
         ["client", addr] => client(parse_addr(addr)?),
-        _ => bail!("{USAGE}"),
+        _ => program_support::usage_error("unexpected arguments"),
     }
 }
 
@@ -376,6 +377,5 @@ fn os_code(error: &std::io::Error) -> String {
 }
 
 fn parse_addr(text: &str) -> Result<SocketAddr> {
-    text.parse()
-        .with_context(|| format!("{USAGE}: {text:?} is not an address like {DEFAULT_ADDR}"))
+    Ok(program_support::parse_addr(text, DEFAULT_ADDR))
 }

@@ -17,6 +17,9 @@ const PATIENCE: Duration = Duration::from_secs(5);
 pub fn run() -> Result<()> {
     // A fresh directory, such as /tmp/.tmpAbC123, removed with all in it at the end.
     let dir = tempfile::tempdir().context("creating a temporary directory failed")?;
+    // Stopped by a signal or a closed stdout, the demo runs no destructor: then
+    // program-support removes the socket files and, once empty, the directory.
+    program_support::remove_empty_dir_on_stop(dir.path());
     two_processes(dir.path())?;
     datagrams(dir.path())?;
     socketpair()?;
@@ -121,6 +124,9 @@ impl Started {
         let child = command
             .spawn()
             .with_context(|| format!("starting the {what} failed"))?;
+        // Drop kills it; so does program-support if this demo is stopped by a
+        // signal or a closed stdout, which run no destructor.
+        program_support::end_with_this_program(&child);
         Ok(Started(child, what))
     }
 
@@ -177,6 +183,10 @@ fn datagrams(dir: &Path) -> Result<()> {
         .with_context(|| format!("bind({}) failed", a_path.display()))?;
     let b = UnixDatagram::bind(&b_path)
         .with_context(|| format!("bind({}) failed", b_path.display()))?;
+    for path in [&a_path, &b_path] {
+        program_support::remove_on_stop_signal(path)
+            .with_context(|| format!("lstat({}) after bind failed", path.display()))?;
+    }
     b.set_read_timeout(Some(PATIENCE))
         .context("set_read_timeout failed")?;
     // a.sendto(b'one', b_path); a.sendto(b'two', b_path)

@@ -35,29 +35,35 @@ const USAGE: &str = "usage: unix-ipc [server PATH [--mode MODE] | client PATH]\n
 
 #[cfg(unix)]
 fn main() -> Result<()> {
-    use anyhow::bail;
     use std::path::Path;
 
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `--help`, bad and extra arguments: the usage, exit 2 (program-support).
+    let args = program_support::arguments(USAGE);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         [] => demo::run(),
         ["server", path] => server::run(Path::new(path), server::DEFAULT_MODE),
         ["server", path, "--mode", mode] => server::run(Path::new(path), parse_mode(mode)?),
         ["client", path] => client::run(Path::new(path)),
-        _ => bail!("{USAGE}"),
+        _ => program_support::usage_error("unknown or missing arguments"),
     }
 }
 
 /// An octal mode such as `0660` or `660`, for the socket file.
 #[cfg(unix)]
 fn parse_mode(text: &str) -> Result<u32> {
-    use anyhow::{Context, bail};
+    use anyhow::bail;
+    use program_support::usage_error;
 
-    let mode = u32::from_str_radix(text, 8)
-        .with_context(|| format!("{USAGE}\n--mode {text:?} is not an octal mode like 0660"))?;
+    let Ok(mode) = u32::from_str_radix(text, 8) else {
+        usage_error(format_args!(
+            "--mode {text:?} is not an octal mode like 0660"
+        ))
+    };
     if mode > 0o777 {
-        bail!("{USAGE}\n--mode {text}: only the permission bits (at most 0777) make sense here");
+        usage_error(format_args!(
+            "--mode {text}: only the permission bits (at most 0777) make sense here"
+        ));
     }
     if mode & 0o200 == 0 {
         bail!(
@@ -70,6 +76,7 @@ fn parse_mode(text: &str) -> Result<u32> {
 
 #[cfg(not(unix))]
 fn main() -> Result<()> {
+    program_support::Args::new("usage: unix-ipc   (AF_UNIX needs a Unix system)").finish();
     println!(
         "unix-ipc: AF_UNIX sockets are a Unix feature, and Rust's standard library offers \
          them (std::os::unix::net) only on Unix systems such as Linux and macOS. Run this \

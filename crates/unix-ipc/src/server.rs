@@ -160,7 +160,11 @@ fn listen(path: &Path, mode: u32) -> Result<(UnixListener, SocketFile)> {
         _ => anyhow::Error::new(error).context(format!("bind({shown}) failed")),
     })?;
     // From here on the file is ours: remove it when we are done, however that is.
+    // A signal runs no destructor, so program-support's handler removes it on
+    // Ctrl-C, SIGTERM and SIGHUP, with the same check that it is still ours.
     let socket_file = SocketFile::new(path)?;
+    program_support::remove_on_stop_signal(path)
+        .with_context(|| format!("lstat({shown}) after bind failed"))?;
     // os.chmod(path, 0o600): the kernel checks write permission on connect.
     fs::set_permissions(path, fs::Permissions::from_mode(mode))
         .with_context(|| format!("chmod({shown}, {mode:04o}) failed"))?;

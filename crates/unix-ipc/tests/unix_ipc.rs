@@ -60,7 +60,16 @@ fn exchange(path: &Path, data: &[u8]) -> Vec<u8> {
 
 /// A socket file with no server behind it: bound, then closed without unlinking.
 fn stale_socket_file(path: &Path) {
-    drop(UnixListener::bind(path).expect("bind a socket to leave behind"));
+    // Bound, never listening: connect() to it is refused, as to a dead server's file.
+    // (A listener closed at once would do too, but not reliably: another test's
+    // fork may hold a copy of its descriptor for a moment, and it would still answer.)
+    let socket = socket2::Socket::new(socket2::Domain::UNIX, socket2::Type::STREAM, None)
+        .expect("socket(AF_UNIX)");
+    let address = socket2::SockAddr::unix(path).expect("a socket path");
+    socket
+        .bind(&address)
+        .expect("bind a socket to leave behind");
+    drop(socket);
     assert!(fs::symlink_metadata(path).unwrap().file_type().is_socket());
 }
 
@@ -350,4 +359,61 @@ fn the_articles_client_in_python_talks_to_it_over_af_unix() {
             "Python's socket(AF_UNIX) client gets the reply",
         );
     server.finish().assert_success();
+}
+
+// --- Faults a real peer or user causes ---
+
+/// The manners every program shares (program-support): `--help` and usage errors.
+#[test]
+fn help_prints_the_usage_and_a_bad_argument_is_a_usage_error() {
+    let program = test_support::program_under_test!("crates/program-support");
+    let help = program.run(&["--help"], "");
+    help.assert_success().assert_stdout(
+        predicates::str::starts_with("usage:"),
+        "--help prints the usage on stdout and exits 0",
+    );
+    let bad = program.run(&["client", "/nonexistent.sock", "extra"], "");
+    if bad.status.code() != Some(2) || !bad.stderr.contains("usage:") {
+        bad.fail("A bad or extra argument must print the usage on stderr and exit with 2.");
+    }
+}
+
+/// `program | head -1`: the reader goes away, and the program stops quietly.
+#[test]
+fn a_closed_stdout_ends_the_demo_quietly() {
+    let program = test_support::program_under_test!("crates/program-support");
+    let run = program.run_with_closed_stdout(&[]);
+    if !run.status.success() || run.stderr.contains("panicked") {
+        run.fail("With stdout closed (`| head`), the demo must stop quietly with status 0.");
+    }
+}
+
+#[test]
+fn sigterm_and_ctrl_c_remove_the_socket_file() {
+    for signal in [
+        test_support::SIGTERM,
+        test_support::SIGINT,
+        test_support::SIGHUP,
+    ] {
+        let (_dir, path) = socket_path("signal.sock");
+        let mut server = start_server(&path, &[]);
+        server.signal(signal);
+        assert!(
+            server.wait_exit().is_some(),
+            "signal {signal} stops the server"
+        );
+        assert!(!path.exists(), "signal {signal}: the socket file is gone");
+    }
+}
+
+#[test]
+fn sigterm_leaves_a_file_that_replaced_the_socket() {
+    let (dir, path) = socket_path("replaced.sock");
+    let mut server = start_server(&path, &[]);
+    let theirs = dir.path().join("theirs");
+    fs::write(&theirs, "not yours").unwrap();
+    fs::rename(&theirs, &path).unwrap();
+    server.signal(test_support::SIGTERM);
+    assert!(server.wait_exit().is_some(), "SIGTERM stops the server");
+    assert_eq!(fs::read_to_string(&path).unwrap(), "not yours");
 }

@@ -15,9 +15,13 @@ const DEFAULT_ADDR: &str = "127.0.0.1:8088";
 const GREETING: &str = "你好,Linux公社www.linuxidc.com伺服器!";
 
 fn main() -> Result<()> {
-    let mut args = std::env::args().skip(1);
+    // `--help`, a bad or an extra argument: the usage, exit 2 (program-support).
+    let mut args = program_support::Args::new(
+        "usage: utf8-client [ADDR [MESSAGE]]   (127.0.0.1:8088 and the article's greeting when not given)",
+    );
     let addr = parse_address(args.next())?;
     let message = args.next().unwrap_or(GREETING.into());
+    args.finish();
 
     // ANCHOR: exchange
     // sk = socket.socket(); sk.connect(('127.0.0.1', 8088))
@@ -57,9 +61,5 @@ fn main() -> Result<()> {
 /// ADDR, or the article's address when there is none.
 fn parse_address(arg: Option<String>) -> Result<SocketAddr> {
     let text = arg.unwrap_or(DEFAULT_ADDR.into());
-    text.parse().with_context(|| {
-        format!(
-            "usage: utf8-client [ADDR [MESSAGE]]: {text:?} is not an address like {DEFAULT_ADDR}"
-        )
-    })
+    Ok(program_support::parse_addr(&text, DEFAULT_ADDR))
 }

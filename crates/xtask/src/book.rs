@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 /// Crates that support the course rather than teach a lesson.
-const SUPPORT_CRATES: &[&str] = &["course", "test-support", "xtask"];
+const SUPPORT_CRATES: &[&str] = &["course", "program-support", "test-support", "xtask"];
 
 /// Problems with the book's listings; none when every lesson crate is included.
 pub fn problems(root: &Path) -> Result<Vec<String>> {

@@ -11,7 +11,10 @@
 //!    the bytes back upper-cased (ASCII letters only, like Python's bytes.upper()),
 //!    print a line that names the client's address, and close that connection.
 //! 3. A client that hangs up without sending anything must not stop the server.
-//! 4. After replying to a message that is `bye` (ignoring surrounding whitespace),
+//! 4. One client may hold the server for at most the client timeout (CLIENT_MS,
+//!    the second argument; 10 s when not given): one that connects and says
+//!    nothing is dropped, with a line on stderr, and the next client is served.
+//! 5. After replying to a message that is `bye` (ignoring surrounding whitespace),
 //!    stop and exit with status 0.
 //!
 //! Grade it:  cd exercises/01-basic-server && cargo test
@@ -31,38 +34,53 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use socket2::{Domain, Socket, Type};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:9999";
+/// How long one client may hold the server, unless CLIENT_MS says otherwise: it
+/// serves clients in turn, so a client that connects and says nothing would
+/// otherwise keep everyone else waiting.
+const CLIENT_TIMEOUT_MS: u64 = 10_000;
 
 fn main() -> Result<()> {
-    let addr = address_from_args()?;
+    let (addr, client_timeout) = arguments()?;
 
     // TODO 1: socket(), bind(addr), listen(5), then print `listening on ADDR`.
     //         basic-server's listing does exactly this.
     let listener: TcpListener =
         todo!("create the listening socket and print `listening on ADDR` (TODO 1)");
 
-    // TODO 2: loop { accept() a client; serve_one(conn, peer); stop after `bye` }.
+    // TODO 2: loop { accept() a client; serve_one(conn, peer, client_timeout);
+    //         stop after `bye` }.
     //         An error while serving one client should be printed, not end the loop.
     todo!("accept clients one after another until one says bye (TODO 2)")
 }
 
 /// Serves one client: one recv(1024), the reply upper-cased, close. Returns whether
 /// the client said `bye`.
-fn serve_one(mut conn: TcpStream, peer: SocketAddr) -> Result<bool> {
-    // TODO 3: read once into a 1024-byte buffer; if nothing came, say so and return
+fn serve_one(mut conn: TcpStream, peer: SocketAddr, timeout: Duration) -> Result<bool> {
+    // TODO 3: give the connection a deadline first, Python's conn.settimeout():
+    //         conn.set_read_timeout(Some(timeout)) (and set_write_timeout);
+    //         a recv that waits longer then fails, and main prints that error.
+    //         Then read once into a 1024-byte buffer; if nothing came, say so and return
     //         Ok(false); else write back the upper-cased bytes (write_all), print a
     //         line naming `peer`, and return whether the message was `bye`.
     //         Returning drops `conn`, which closes the connection.
     todo!("receive once, reply upper-cased, print a line naming the client (TODO 3)")
 }
 
-/// The optional first argument, ADDR, or the article's address. (Given.)
-fn address_from_args() -> Result<SocketAddr> {
-    let text = std::env::args().nth(1).unwrap_or(DEFAULT_ADDR.into());
-    text.parse()
-        .with_context(|| format!("usage: [ADDR]: {text:?} is not an address like {DEFAULT_ADDR}"))
+/// The arguments `[ADDR [CLIENT_MS]]`: the address (the article's when not given) and
+/// how long one client may hold the server. `--help`, a bad or an extra argument:
+/// the usage, and exit status 2 (program-support). (Given.)
+fn arguments() -> Result<(SocketAddr, Duration)> {
+    let mut args = program_support::Args::new(
+        "usage: exercise-basic-server [ADDR [CLIENT_MS]]   (127.0.0.1:9999 and 10000 when not given)",
+    );
+    let addr = args.addr_or(DEFAULT_ADDR);
+    let millis = args.number_or("CLIENT_MS", 1..=3_600_000, CLIENT_TIMEOUT_MS);
+    args.finish();
+    Ok((addr, Duration::from_millis(millis)))
 }

@@ -4,11 +4,14 @@
 //! passes here is exactly what the course expects. Each test starts the server on
 //! 127.0.0.1:0, reads its `listening on ADDR` line and talks to it over TCP.
 
+use std::io::Write;
 use std::net::{Shutdown, SocketAddr, TcpStream};
 
 use test_support::peers::{self, IPV6_LOOPBACK};
 use test_support::wire::Ending;
-use test_support::{DEADLINE, Program, Running, Wire, connect, program_under_test};
+use test_support::{
+    DEADLINE, Program, Running, Wire, connect, program_under_test, read_until_closed,
+};
 
 const CHAPTER: &str = "the book's chapter \"The first server and client\" \
     (book/src/first-server-and-client.md), and exercises/01-basic-server/hint.md";
@@ -312,4 +315,30 @@ fn bye_stops_the_server() {
     // Exiting closes the listening socket too. (Connecting again to check would race
     // with other tests, which may be handed the freed port at any moment.)
     server.finish().assert_success();
+}
+
+// --- Faults a real peer or user causes ---
+
+#[test]
+fn a_silent_client_cannot_hold_the_server() {
+    let (mut server, addr) = program_under_test!(CHAPTER).start_server(&["127.0.0.1:0", "300"]);
+    // Connects and says nothing: a server that serves clients in turn waits in
+    // recv() for it, and everyone behind it waits too, unless the wait is bounded.
+    let _silent = connect(addr);
+    let mut next = connect(addr);
+    let _ = next.write_all(b"anyone there?");
+    match read_until_closed(&mut next) {
+        Some(reply) if reply == b"ANYONE THERE?" => {}
+        Some(reply) => server.fail(&format!(
+            "While a silent client stayed connected, the next client sent b\"anyone there?\" \
+             and got b\"{}\" back.",
+            reply.escape_ascii()
+        )),
+        None => server.fail(&format!(
+            "A client connected and said nothing; the next client sent b\"anyone there?\" and \
+             waited {DEADLINE:?} in vain. Serving clients in turn, the server must bound how \
+             long one client may hold it: conn.set_read_timeout(Some(timeout)) before the \
+             recv (TODO 3), so the silent client (here with CLIENT_MS 300) is dropped."
+        )),
+    }
 }

@@ -337,3 +337,28 @@ fn a_client_that_hangs_up_without_a_line_is_closed_and_the_server_goes_on() {
         server.fail("After a client hung up, the next one should be served as usual.");
     }
 }
+
+// --- Faults a real peer or user causes ---
+
+#[test]
+fn a_silent_client_cannot_hold_the_server() {
+    let (mut server, addr) = program().start_server(&["127.0.0.1:0", "300"]);
+    // Says nothing: the server, serving clients in turn, must not wait for it forever.
+    let _silent = connect(addr);
+    let mut next = connect(addr);
+    next.write_all(b"next\n").expect("send a line");
+    match read_until_closed(&mut next) {
+        Some(reply) if reply == b"NEXT\n" => {}
+        Some(reply) => server.fail(&format!(
+            "While a silent client stayed connected, the next client sent \"next\\n\" and got \
+             {:?}.",
+            String::from_utf8_lossy(&reply)
+        )),
+        None => server.fail(
+            "A client connected and said nothing; the next client's line then went \
+             unanswered. The server serves clients in turn, so it must bound how long one \
+             may hold it: keep the given set_read_timeout(client_timeout) in main (CLIENT_MS \
+             300 here).",
+        ),
+    }
+}

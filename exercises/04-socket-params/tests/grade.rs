@@ -32,9 +32,16 @@ struct Server {
 
 /// Starts the server on a fresh path and waits for `listening on PATH`.
 fn start() -> Server {
+    start_with(&[])
+}
+
+/// [`start`], with more arguments after PATH.
+fn start_with(more: &[&str]) -> Server {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let path = dir.path().join("upper.sock");
-    let mut running = program().spawn(&[path.to_str().expect("a UTF-8 temp path")]);
+    let mut args = vec![path.to_str().expect("a UTF-8 temp path")];
+    args.extend_from_slice(more);
+    let mut running = program().spawn(&args);
     let first = running.next_line("its first line, `listening on PATH`");
     let wanted = format!("listening on {}", path.display());
     if first != wanted {
@@ -239,4 +246,49 @@ fn a_path_it_cannot_bind_is_a_clean_error() {
             predicate::str::contains(path),
             &format!("The error should name the path it could not bind, {path}."),
         );
+}
+
+// --- Faults a real peer or user causes ---
+
+#[test]
+fn a_silent_client_cannot_hold_the_server() {
+    // CLIENT_MS 300: a client may keep the server waiting 0.3 s.
+    let mut server = start_with(&["300"]);
+    // Connects and sends nothing: served in turn, everyone else would wait for it.
+    let _silent = server.connect();
+    let next = server.connect();
+    server.send(&next, b"next");
+    server.expect_reply(&next, "next", "NEXT");
+}
+
+#[cfg(unix)]
+#[test]
+fn its_socket_file_is_private_and_removed_on_sigterm() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut server = start();
+    let mode = std::fs::metadata(&server.path)
+        .expect("the socket file")
+        .permissions()
+        .mode()
+        & 0o777;
+    if mode & 0o077 != 0 {
+        server.running.fail(&format!(
+            "The socket file has mode {mode:04o}: other users may connect to it (connecting \
+             takes write permission). Make it 0600 between bind and listen, as the \
+             AF_UNIX chapter does."
+        ));
+    }
+    server.running.signal(test_support::SIGTERM);
+    if server.running.wait_exit().is_none() {
+        server
+            .running
+            .fail("The server was still running after SIGTERM.");
+    }
+    if server.path.exists() {
+        server.running.fail(
+            "SIGTERM stopped the server, and its socket file was left behind. Claim the file \
+             with program_support::SocketFile::claim(path) right after bind: it is removed \
+             when the server stops, on SIGTERM and Ctrl-C too.",
+        );
+    }
 }

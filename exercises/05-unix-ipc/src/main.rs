@@ -47,14 +47,14 @@ mod unix {
     use std::fs;
     use std::io::{ErrorKind, Read, Write};
     use std::os::fd::OwnedFd;
-    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
     use std::os::unix::net::{UnixListener, UnixStream};
     use std::path::{Path, PathBuf};
 
     use anyhow::{Context, Result, bail};
     use socket2::{Domain, SockAddr, Socket, Type};
 
-    const USAGE: &str = "usage: exercise-unix-ipc PATH";
+    const USAGE: &str = "usage: exercise-unix-ipc PATH   (the socket file to create)";
 
     pub fn main() -> Result<()> {
         let path = path_from_args()?;
@@ -62,7 +62,11 @@ mod unix {
         let listener = listen_private(&path)?;
         // From here on, dropping `_socket_file` removes the file (TODO 3): it is
         // dropped when main returns, whether serving worked or failed.
-        let _socket_file = SocketFile { path: path.clone() };
+        let _socket_file = SocketFile::new(&path)?;
+        // A signal runs no destructor: on Ctrl-C, SIGTERM or SIGHUP, program-support
+        // removes the file instead, if it is still this one. (Given.)
+        program_support::remove_on_stop_signal(&path)
+            .with_context(|| format!("lstat({}) after bind failed", path.display()))?;
         println!("listening on {}", path.display());
         serve_one_client(&listener, &path)
     }
@@ -96,13 +100,31 @@ mod unix {
     /// The socket file; removed when this value is dropped.
     struct SocketFile {
         path: PathBuf,
+        /// The file's identity (device, inode) right after bind, to tell it from a
+        /// file someone else put at the same path since.
+        dev_ino: (u64, u64),
+    }
+
+    impl SocketFile {
+        /// The file bind just created at `path`. (Given.)
+        fn new(path: &Path) -> Result<SocketFile> {
+            let found = fs::symlink_metadata(path)
+                .with_context(|| format!("lstat({}) after bind failed", path.display()))?;
+            Ok(SocketFile {
+                path: path.to_path_buf(),
+                dev_ino: (found.dev(), found.ino()),
+            })
+        }
     }
 
     impl Drop for SocketFile {
         fn drop(&mut self) {
             // TODO 3: remove the file at self.path (fs::remove_file). Closing the
-            //   socket does not: the name stays until someone unlinks it. drop()
-            //   cannot return an error, so if removing fails, eprintln! why.
+            //   socket does not: the name stays until someone unlinks it. But first
+            //   look again (fs::symlink_metadata): if its (dev(), ino()) is not
+            //   self.dev_ino, someone replaced it meanwhile, and it is not ours to
+            //   remove. drop() cannot return an error, so if removing fails,
+            //   eprintln! why.
         }
     }
 
@@ -128,10 +150,10 @@ mod unix {
 
     /// The one argument, PATH. (Given.)
     fn path_from_args() -> Result<PathBuf> {
-        let mut args = std::env::args_os().skip(1);
-        match (args.next(), args.next()) {
-            (Some(path), None) => Ok(PathBuf::from(path)),
-            _ => bail!("{USAGE}"),
-        }
+        // `--help`, a missing or an extra argument: the usage, exit 2 (program-support).
+        let mut args = program_support::Args::new(USAGE);
+        let path = PathBuf::from(args.required("PATH"));
+        args.finish();
+        Ok(path)
     }
 }

@@ -94,7 +94,16 @@ fn check_removed(run: &Finished, path: &Path, how: &str) {
 /// A socket file with no server behind it, as a killed server leaves one: bound,
 /// then closed without being removed.
 fn leave_stale_socket_file(path: &Path) {
-    drop(UnixListener::bind(path).expect("bind a socket to leave behind"));
+    // Bound, never listening: connect() to it is refused, as to a dead server's file.
+    // (A listener closed at once would do too, but not reliably: another test's
+    // fork may hold a copy of its descriptor for a moment, and it would still answer.)
+    let socket = socket2::Socket::new(socket2::Domain::UNIX, socket2::Type::STREAM, None)
+        .expect("socket(AF_UNIX)");
+    let address = socket2::SockAddr::unix(path).expect("a socket path");
+    socket
+        .bind(&address)
+        .expect("bind a socket to leave behind");
+    drop(socket);
     assert!(
         fs::symlink_metadata(path)
             .expect("the stale file")
@@ -339,5 +348,50 @@ fn never_deletes_a_directory() {
     );
     if fs::read_to_string(path.join("inside.txt")).ok().as_deref() != Some("kept") {
         run.fail("PATH was a directory, and its contents are gone. Remove only a socket file.");
+    }
+}
+
+// --- Faults a real peer or user causes ---
+
+#[test]
+fn a_file_that_replaced_the_socket_is_never_removed() {
+    let (_dir, path) = socket_path();
+    let mut server = start_server(&path);
+    // Connected (the kernel queues us before accept), so the path is no longer
+    // needed to reach the server. Now someone else puts a file of their own there.
+    let mut stream = connect(&mut server, &path);
+    let theirs = path.with_extension("theirs");
+    fs::write(&theirs, "not yours").expect("write a file");
+    fs::rename(&theirs, &path).expect("put it at the socket's path");
+    stream.write_all(b"bye").expect("send");
+    let mut reply = Vec::new();
+    let _ = stream.read_to_end(&mut reply);
+    let run = server.finish();
+    if fs::read_to_string(&path).ok().as_deref() != Some("not yours") {
+        run.fail(&format!(
+            "While the server ran, its socket file at {} was replaced by another program's \
+             regular file; when the server exited, that file was gone. Remove only your own \
+             file: in drop(), compare symlink_metadata's (dev(), ino()) with the ones \
+             recorded after bind (TODO 3).",
+            path.display()
+        ));
+    }
+}
+
+#[test]
+fn sigterm_removes_the_socket_file() {
+    let (_dir, path) = socket_path();
+    let mut server = start_server(&path);
+    server.signal(test_support::SIGTERM);
+    if server.wait_exit().is_none() {
+        server.fail("The server was still running after SIGTERM.");
+    }
+    if fs::symlink_metadata(&path).is_ok() {
+        server.fail(&format!(
+            "SIGTERM ended the server and its socket file {} stayed behind. A signal runs no \
+             destructor: keep the given program_support::remove_on_stop_signal(&path) call \
+             right after bind.",
+            path.display()
+        ));
     }
 }

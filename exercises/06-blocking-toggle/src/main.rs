@@ -117,9 +117,13 @@ impl Client {
     }
 }
 
-/// The optional first argument, ADDR, or the article's address. (Given.)
+/// The optional first argument, ADDR, or the article's address. `--help`, a bad
+/// address or an extra argument: the usage, and exit status 2 (program-support).
 fn address_from_args() -> Result<SocketAddr> {
-    let text = std::env::args().nth(1).unwrap_or(DEFAULT_ADDR.into());
-    text.parse()
-        .with_context(|| format!("usage: [ADDR]: {text:?} is not an address like {DEFAULT_ADDR}"))
+    let mut args = program_support::Args::new(
+        "usage: exercise-blocking-toggle [ADDR]   (ADDR: 127.0.0.1:9999 when not given)",
+    );
+    let addr = args.addr_or(DEFAULT_ADDR);
+    args.finish();
+    Ok(addr)
 }

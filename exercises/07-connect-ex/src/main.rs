@@ -40,12 +40,13 @@ use anyhow::{Context, Result, bail};
 // errno_name(111) is Some("ECONNREFUSED") on Linux. (Given, in crates/connect-ex.)
 use connect_ex::errno_name;
 
-const USAGE: &str = "usage: PORT... (ports on 127.0.0.1, from 1 to 65535)";
+const USAGE: &str = "usage: exercise-connect-ex PORT...   (ports on 127.0.0.1, from 1 to 65535)";
 /// The exit status for "at least one port is closed", apart from 1 for an error.
 const SOME_CLOSED: u8 = 2;
 
 fn main() -> Result<ExitCode> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `--help`: the usage (program-support). Checking the ports is the lesson's.
+    let args = program_support::arguments(USAGE);
     let ports = ports_from(&args)?;
 
     // TODO 3: for each port, in order: connect_ex(port) (an Err has no number:

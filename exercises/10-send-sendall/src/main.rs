@@ -37,8 +37,11 @@ use std::net::{SocketAddr, TcpStream};
 use anyhow::{Context, Result, bail};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:9999";
-const DEFAULT_BYTES: &str = "1048576";
-const USAGE: &str = "usage: [ADDR [BYTES]]";
+const DEFAULT_BYTES: usize = 1 << 20;
+/// The most BYTES may be (1 GiB): the message is built in memory first.
+const MAX_BYTES: usize = 1 << 30;
+const USAGE: &str =
+    "usage: exercise-send-sendall [ADDR [BYTES]]   (127.0.0.1:9999 and 1048576 when not given)";
 
 fn main() -> Result<()> {
     let (addr, bytes) = arguments()?;
@@ -66,17 +69,12 @@ fn message(len: usize) -> Vec<u8> {
 
 /// The arguments `[ADDR [BYTES]]`, with their defaults. (Given.)
 fn arguments() -> Result<(SocketAddr, usize)> {
-    let mut args = std::env::args().skip(1);
-    let addr_text = args.next().unwrap_or(DEFAULT_ADDR.into());
-    let addr = addr_text
-        .parse()
-        .with_context(|| format!("{USAGE}: {addr_text:?} is not an address like {DEFAULT_ADDR}"))?;
-    let bytes_text = args.next().unwrap_or(DEFAULT_BYTES.into());
-    let bytes = bytes_text
-        .parse()
-        .with_context(|| format!("{USAGE}: BYTES {bytes_text:?} is not a whole number"))?;
-    if let Some(extra) = args.next() {
-        bail!("{USAGE}: one argument too many: {extra:?}");
-    }
+    // program-support: `--help`, a bad or an extra argument prints the usage and
+    // exits 2, and BYTES is range-checked, so no number can ask for more memory
+    // than a laptop has.
+    let mut args = program_support::Args::new(USAGE);
+    let addr = args.addr_or(DEFAULT_ADDR);
+    let bytes = args.number_or("BYTES", 0..=MAX_BYTES, DEFAULT_BYTES);
+    args.finish();
     Ok((addr, bytes))
 }

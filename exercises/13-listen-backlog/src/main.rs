@@ -43,8 +43,9 @@ use socket2::{Domain, Socket, Type};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:9999";
 /// The articles' `sk.listen(5)`.
-const DEFAULT_BACKLOG: &str = "5";
-const USAGE: &str = "usage: [ADDR [BACKLOG]]";
+const DEFAULT_BACKLOG: i32 = 5;
+const USAGE: &str =
+    "usage: exercise-listen-backlog [ADDR [BACKLOG]]   (127.0.0.1:9999 and 5 when not given)";
 
 fn main() -> Result<()> {
     let (addr, backlog) = arguments()?;
@@ -100,18 +101,11 @@ fn accept_queue(_addr: SocketAddr) -> Result<Option<u32>> {
 
 /// The arguments `[ADDR [BACKLOG]]`, with their defaults. (Given.)
 fn arguments() -> Result<(SocketAddr, i32)> {
-    let mut args = std::env::args().skip(1);
-    let addr_text = args.next().unwrap_or(DEFAULT_ADDR.into());
-    let addr = addr_text
-        .parse()
-        .with_context(|| format!("{USAGE}: {addr_text:?} is not an address like {DEFAULT_ADDR}"))?;
-    let backlog_text = args.next().unwrap_or(DEFAULT_BACKLOG.into());
-    let backlog = match backlog_text.parse::<i32>() {
-        Ok(backlog) if backlog >= 0 => backlog,
-        _ => bail!("{USAGE}: BACKLOG {backlog_text:?} is not a whole number, 0 or more"),
-    };
-    if let Some(extra) = args.next() {
-        bail!("{USAGE}: one argument too many: {extra:?}");
-    }
+    // program-support: `--help`, a bad or an extra argument prints the usage and
+    // exits 2. The kernel caps BACKLOG at net.core.somaxconn; 65535 is Linux's top.
+    let mut args = program_support::Args::new(USAGE);
+    let addr = args.addr_or(DEFAULT_ADDR);
+    let backlog = args.number_or("BACKLOG", 0..=65535, DEFAULT_BACKLOG);
+    args.finish();
     Ok((addr, backlog))
 }

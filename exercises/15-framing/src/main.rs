@@ -74,9 +74,13 @@ fn read_frame(conn: &mut TcpStream) -> Result<Option<Vec<u8>>> {
     todo!("read a 4-byte length, check it, then read exactly that many bytes (TODO 3)")
 }
 
-/// The optional first argument, ADDR, or the article's address. (Given.)
+/// The optional first argument, ADDR, or the article's address. `--help`, a bad
+/// address or an extra argument: the usage, and exit status 2 (program-support).
 fn address_from_args() -> Result<SocketAddr> {
-    let text = std::env::args().nth(1).unwrap_or(DEFAULT_ADDR.into());
-    text.parse()
-        .with_context(|| format!("usage: [ADDR]: {text:?} is not an address like {DEFAULT_ADDR}"))
+    let mut args = program_support::Args::new(
+        "usage: exercise-framing [ADDR]   (ADDR: 127.0.0.1:8088 when not given)",
+    );
+    let addr = args.addr_or(DEFAULT_ADDR);
+    args.finish();
+    Ok(addr)
 }

@@ -322,3 +322,73 @@ fn accept_errors_do_not_stop_the_server() {
         client.ask(&mut server, &format!("{name} still here"), "the others");
     }
 }
+
+// --- Faults a real peer or user causes ---
+
+/// Sends long lines without reading a single reply, until neither direction has
+/// room left: the server is then stuck in send() for this client. Returns how many
+/// bytes went out.
+fn flood_without_reading(conn: &TcpStream) -> usize {
+    let line = [b'x'; 1000]
+        .iter()
+        .chain(b"\n")
+        .copied()
+        .collect::<Vec<u8>>();
+    conn.set_nonblocking(true).expect("set_nonblocking");
+    let mut sent = 0;
+    let mut stuck_since: Option<Instant> = None;
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(2) {
+        // Whole lines only: the rest of a line that went out in part comes first.
+        let at = sent % line.len();
+        match (&*conn).write(&line[at..]) {
+            Ok(n) => {
+                sent += n;
+                stuck_since = None;
+            }
+            Err(error) if error.kind() == ErrorKind::WouldBlock => {
+                let since = *stuck_since.get_or_insert_with(Instant::now);
+                if since.elapsed() > Duration::from_millis(100) {
+                    break;
+                }
+                thread::sleep(Duration::from_millis(5));
+            }
+            Err(_) => break,
+        }
+    }
+    sent
+}
+
+#[test]
+fn a_client_that_never_reads_its_replies_is_closed() {
+    let (mut server, addr) = start();
+    let _silent = Client::connect(addr, "the silent client");
+    let flooder = connect(addr);
+    let sent = flood_without_reading(&flooder);
+    // Once the server gives up on it and closes, the unread lines in the server's
+    // buffer turn the close into a reset: our next send fails.
+    let start = Instant::now();
+    loop {
+        match (&flooder).write(b"x") {
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    ErrorKind::ConnectionReset
+                        | ErrorKind::BrokenPipe
+                        | ErrorKind::ConnectionAborted
+                ) =>
+            {
+                return;
+            }
+            _ if start.elapsed() > test_support::DEADLINE => server.fail(&format!(
+                "A client sent {sent} bytes of lines and read none of the replies, and the \
+                 server was still holding its connection {:.1?} later. Its thread is stuck in \
+                 send() for good: a client that takes no replies must not hold a thread (or the \
+                 server) forever. Give the connection a send timeout \
+                 (conn.set_write_timeout, Python's settimeout) and close it when send gives up.",
+                start.elapsed()
+            )),
+            _ => thread::sleep(Duration::from_millis(20)),
+        }
+    }
+}

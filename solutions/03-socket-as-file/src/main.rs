@@ -3,13 +3,17 @@
 
 use std::net::{SocketAddr, TcpListener};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:9999";
-const USAGE: &str = "usage: [ADDR], the address to listen on (127.0.0.1:9999 when not given)";
+/// How long one client may keep the server waiting for a read or a write, unless
+/// CLIENT_MS says otherwise.
+const CLIENT_TIMEOUT_MS: u64 = 10_000;
+const USAGE: &str =
+    "usage: solution-socket-as-file [ADDR [CLIENT_MS]]   (127.0.0.1:9999 and 10000 when not given)";
 
 fn main() -> Result<()> {
-    let addr = arguments()?;
+    let (addr, client_timeout) = arguments()?;
     let listener = TcpListener::bind(addr).with_context(|| format!("bind({addr}) failed"))?;
     let bound = listener.local_addr().context("getsockname() failed")?;
     println!("listening on {bound}");
@@ -17,6 +21,16 @@ fn main() -> Result<()> {
         let (stream, peer) = listener
             .accept()
             .with_context(|| format!("accept() on {bound} failed"))?;
+        // Clients are served in turn, so one may hold the server only so long:
+        // Python's conn.settimeout(10). The File made from the socket keeps it.
+        // (Given.)
+        if let Err(error) = stream
+            .set_read_timeout(Some(client_timeout))
+            .and_then(|()| stream.set_write_timeout(Some(client_timeout)))
+        {
+            eprintln!("client {peer}: settimeout failed: {error}");
+            continue;
+        }
         // One client's trouble is not the server's: report it, serve the next.
         if let Err(error) = serve::client(stream) {
             eprintln!("client {peer}: {error:#}");
@@ -24,17 +38,14 @@ fn main() -> Result<()> {
     }
 }
 
-/// The argument `[ADDR]`, with its default.
-fn arguments() -> Result<SocketAddr> {
-    let mut args = std::env::args().skip(1);
-    let text = args.next().unwrap_or(DEFAULT_ADDR.into());
-    let addr = text
-        .parse()
-        .with_context(|| format!("{USAGE}: {text:?} is not an address like {DEFAULT_ADDR}"))?;
-    if let Some(extra) = args.next() {
-        bail!("{USAGE}: one argument too many: {extra:?}");
-    }
-    Ok(addr)
+/// The arguments `[ADDR [CLIENT_MS]]`, with their defaults.
+fn arguments() -> Result<(SocketAddr, std::time::Duration)> {
+    // `--help`, a bad or an extra argument: the usage, exit 2 (program-support).
+    let mut args = program_support::Args::new(USAGE);
+    let addr = args.addr_or(DEFAULT_ADDR);
+    let millis = args.number_or("CLIENT_MS", 1..=3_600_000, CLIENT_TIMEOUT_MS);
+    args.finish();
+    Ok((addr, std::time::Duration::from_millis(millis)))
 }
 
 #[cfg(unix)]

@@ -6,43 +6,49 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
+#[cfg(not(unix))]
+use anyhow::bail;
 
 const DEFAULT_PATH: &str = "upper.sock";
-const USAGE: &str = "usage: [PATH], the Unix socket to listen on (upper.sock when not given)";
+const USAGE: &str = "usage: solution-socket-params [PATH [CLIENT_MS]]   (the Unix socket to listen on, upper.sock, and how long one client may keep the server waiting, 10000 ms, when not given)";
+/// How long one client may keep the server waiting, unless CLIENT_MS says otherwise.
+const CLIENT_TIMEOUT_MS: u64 = 10_000;
 
 fn main() -> Result<()> {
-    let path = arguments()?;
+    let (path, client_timeout) = arguments()?;
     #[cfg(unix)]
-    return server::serve(&path);
+    return server::serve(&path, client_timeout);
     #[cfg(not(unix))]
     bail!(
-        "this server needs Unix sockets with SOCK_SEQPACKET (Linux); {} cannot be served here",
+        "this server needs Unix sockets with SOCK_SEQPACKET (Linux); {} cannot be served \
+         here (nor kept to a client timeout of {client_timeout:?})",
         path.display()
     );
 }
 
-/// The argument `[PATH]`, with its default.
-fn arguments() -> Result<PathBuf> {
-    let mut args = std::env::args_os().skip(1);
-    let path = args
-        .next()
-        .map_or_else(|| DEFAULT_PATH.into(), PathBuf::from);
+/// The arguments `[PATH [CLIENT_MS]]`, with their defaults.
+fn arguments() -> Result<(PathBuf, std::time::Duration)> {
+    // `--help`, an empty or an extra argument: the usage, exit 2 (program-support).
+    let mut args = program_support::Args::new(USAGE);
+    let path = PathBuf::from(args.next().unwrap_or_else(|| DEFAULT_PATH.into()));
     if path.as_os_str().is_empty() {
-        bail!("{USAGE}: PATH is empty");
+        args.fail("PATH is empty");
     }
-    if let Some(extra) = args.next() {
-        bail!("{USAGE}: one argument too many: {extra:?}");
-    }
-    Ok(path)
+    let millis = args.number_or("CLIENT_MS", 1..=3_600_000, CLIENT_TIMEOUT_MS);
+    args.finish();
+    Ok((path, std::time::Duration::from_millis(millis)))
 }
 
 #[cfg(unix)]
 mod server {
     use std::fs;
     use std::io::{ErrorKind, Read};
-    use std::os::unix::fs::FileTypeExt;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
     use std::path::Path;
+    use std::time::Duration;
+
+    use program_support::SocketFile;
 
     use anyhow::{Context, Result, bail};
     use socket2::{Domain, SockAddr, Socket, Type};
@@ -55,7 +61,9 @@ mod server {
     /// The reply to a message that is not UTF-8 text.
     const NOT_UTF8: &[u8] = b"error: not UTF-8";
 
-    pub fn serve(path: &Path) -> Result<()> {
+    /// Serves clients in turn at `path`; `client_timeout` bounds how long one may
+    /// keep the server waiting.
+    pub fn serve(path: &Path, client_timeout: Duration) -> Result<()> {
         remove_stale_socket(path)?;
         let shown = path.display();
         // sk = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -66,6 +74,13 @@ mod server {
         listener
             .bind(&addr)
             .with_context(|| format!("bind({shown}) failed"))?;
+        // The file is ours from here on: removed when we stop, Ctrl-C and SIGTERM
+        // included, and only if it is still the file bind made.
+        let _socket_file =
+            SocketFile::claim(path).with_context(|| format!("lstat({shown}) after bind failed"))?;
+        // os.chmod(path, 0o600) before listen: nobody else may connect.
+        fs::set_permissions(path, fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("chmod({shown}, 0600) failed"))?;
         listener
             .listen(BACKLOG)
             .with_context(|| format!("listen({BACKLOG}) on {shown} failed"))?;
@@ -76,6 +91,14 @@ mod server {
             let (conn, _) = listener
                 .accept()
                 .with_context(|| format!("accept() on {shown} failed"))?;
+            // conn.settimeout(10): a silent client must not hold everyone else.
+            let timeouts = conn
+                .set_read_timeout(Some(client_timeout))
+                .and_then(|()| conn.set_write_timeout(Some(client_timeout)));
+            if let Err(error) = timeouts {
+                eprintln!("client dropped: settimeout failed: {error}");
+                continue;
+            }
             match serve_client(&conn) {
                 Ok(count) => println!("client left after {count} messages"),
                 // One client's trouble is not the server's: on to the next.
@@ -116,17 +139,38 @@ mod server {
     }
 
     /// A Unix socket leaves its file behind when the server stops, and bind() then
-    /// fails with EADDRINUSE. Remove such a file, and nothing that is not a socket.
+    /// fails with EADDRINUSE. Remove such a stale file (connect() to it is refused),
+    /// never a live server's socket, and nothing that is not a socket.
     fn remove_stale_socket(path: &Path) -> Result<()> {
-        match fs::symlink_metadata(path) {
-            Ok(meta) if meta.file_type().is_socket() => fs::remove_file(path)
-                .with_context(|| format!("removing the old socket {} failed", path.display())),
-            Ok(_) => bail!(
-                "{} exists and is not a socket: not replacing it",
-                path.display()
-            ),
-            Err(error) if error.kind() == ErrorKind::NotFound => Ok(()),
-            Err(error) => Err(error).with_context(|| format!("checking {} failed", path.display())),
+        let shown = path.display();
+        let found = match fs::symlink_metadata(path) {
+            Err(error) if error.kind() == ErrorKind::NotFound => return Ok(()),
+            Err(error) => return Err(error).with_context(|| format!("checking {shown} failed")),
+            Ok(found) => found,
+        };
+        if !found.file_type().is_socket() {
+            bail!("{shown} exists and is not a socket: not replacing it");
+        }
+        let probe = Socket::new(Domain::UNIX, Type::SEQPACKET, None)
+            .context("socket(AF_UNIX, SOCK_SEQPACKET, 0) failed")?;
+        let addr = SockAddr::unix(path).with_context(|| format!("{shown} is not a socket path"))?;
+        match probe.connect(&addr) {
+            Ok(()) => bail!("another server is listening on {shown}"),
+            // A stream socket's file answers a SEQPACKET connect with EPROTOTYPE:
+            // alive, but not ours to replace either.
+            Err(error) if error.kind() != ErrorKind::ConnectionRefused => {
+                Err(error).with_context(|| format!("connect({shown}) failed; leaving it alone"))
+            }
+            Err(_) => {
+                // Remove it only if it is still the very file we looked at.
+                let now = fs::symlink_metadata(path)
+                    .with_context(|| format!("checking {shown} failed"))?;
+                if (now.dev(), now.ino()) != (found.dev(), found.ino()) {
+                    bail!("{shown} changed while I was checking it; leaving it alone");
+                }
+                fs::remove_file(path)
+                    .with_context(|| format!("removing the stale socket {shown} failed"))
+            }
         }
     }
 }

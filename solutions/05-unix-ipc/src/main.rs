@@ -19,20 +19,26 @@ mod unix {
     use std::fs;
     use std::io::{ErrorKind, Read, Write};
     use std::os::fd::OwnedFd;
-    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
     use std::os::unix::net::{UnixListener, UnixStream};
     use std::path::{Path, PathBuf};
 
     use anyhow::{Context, Result, bail};
     use socket2::{Domain, SockAddr, Socket, Type};
 
-    const USAGE: &str = "usage: solution-unix-ipc PATH";
+    const USAGE: &str = "usage: solution-unix-ipc PATH   (the socket file to create)";
 
     pub fn main() -> Result<()> {
         let path = path_from_args()?;
         clear_stale_socket(&path)?;
         let listener = listen_private(&path)?;
-        let _socket_file = SocketFile { path: path.clone() };
+        // From here on, dropping `_socket_file` removes the file (TODO 3): it is
+        // dropped when main returns, whether serving worked or failed.
+        let _socket_file = SocketFile::new(&path)?;
+        // A signal runs no destructor: on Ctrl-C, SIGTERM or SIGHUP, program-support
+        // removes the file instead, if it is still this one. (Given.)
+        program_support::remove_on_stop_signal(&path)
+            .with_context(|| format!("lstat({}) after bind failed", path.display()))?;
         println!("listening on {}", path.display());
         serve_one_client(&listener, &path)
     }
@@ -84,15 +90,32 @@ mod unix {
     /// with `Ok` or with an `Err`.
     struct SocketFile {
         path: PathBuf,
+        /// The file's identity (device, inode) right after bind.
+        dev_ino: (u64, u64),
+    }
+
+    impl SocketFile {
+        fn new(path: &Path) -> Result<SocketFile> {
+            let found = fs::symlink_metadata(path)
+                .with_context(|| format!("lstat({}) after bind failed", path.display()))?;
+            Ok(SocketFile {
+                path: path.to_path_buf(),
+                dev_ino: (found.dev(), found.ino()),
+            })
+        }
     }
 
     impl Drop for SocketFile {
         fn drop(&mut self) {
-            if let Err(error) = fs::remove_file(&self.path) {
-                eprintln!(
-                    "could not remove the socket file {}: {error}",
-                    self.path.display()
-                );
+            let shown = self.path.display();
+            // Only the very file bind made: one put at the path since is not ours.
+            match fs::symlink_metadata(&self.path) {
+                Ok(now) if (now.dev(), now.ino()) == self.dev_ino => {
+                    if let Err(error) = fs::remove_file(&self.path) {
+                        eprintln!("could not remove the socket file {shown}: {error}");
+                    }
+                }
+                _ => eprintln!("{shown} is no longer our socket file; left as it is"),
             }
         }
     }
@@ -118,10 +141,10 @@ mod unix {
     }
 
     fn path_from_args() -> Result<PathBuf> {
-        let mut args = std::env::args_os().skip(1);
-        match (args.next(), args.next()) {
-            (Some(path), None) => Ok(PathBuf::from(path)),
-            _ => bail!("{USAGE}"),
-        }
+        // `--help`, a missing or an extra argument: the usage, exit 2 (program-support).
+        let mut args = program_support::Args::new(USAGE);
+        let path = PathBuf::from(args.required("PATH"));
+        args.finish();
+        Ok(path)
     }
 }

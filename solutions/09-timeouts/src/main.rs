@@ -11,9 +11,11 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:9999";
-const DEFAULT_MILLIS: &str = "2000";
+const DEFAULT_MILLIS: u64 = 2000;
+/// An hour: a longer timeout is a typo.
+const MAX_MILLIS: u64 = 3_600_000;
 const DEFAULT_MESSAGE: &str = "hello";
-const USAGE: &str = "usage: [ADDR [MILLIS [MESSAGE]]]";
+const USAGE: &str = "usage: solution-timeouts [ADDR [MILLIS [MESSAGE]]]   (127.0.0.1:9999, 2000 and hello when not given)";
 /// The exit status for "no reply in time", apart from 1, which means an error.
 const NO_REPLY: u8 = 2;
 
@@ -54,21 +56,15 @@ fn main() -> Result<ExitCode> {
 
 /// The arguments `[ADDR [MILLIS [MESSAGE]]]`, with their defaults.
 fn arguments() -> Result<(SocketAddr, u64, String)> {
-    let mut args = std::env::args().skip(1);
-    let addr_text = args.next().unwrap_or(DEFAULT_ADDR.into());
-    let addr = addr_text
-        .parse()
-        .with_context(|| format!("{USAGE}: {addr_text:?} is not an address like {DEFAULT_ADDR}"))?;
-    let millis_text = args.next().unwrap_or(DEFAULT_MILLIS.into());
-    let millis = millis_text.parse().with_context(|| {
-        format!("{USAGE}: MILLIS {millis_text:?} is not a whole number of milliseconds")
-    })?;
+    // program-support: `--help`, a bad or an extra argument prints the usage and
+    // exits 2. MILLIS 0 is let through: what a zero timeout does is the lesson.
+    let mut args = program_support::Args::new(USAGE);
+    let addr = args.addr_or(DEFAULT_ADDR);
+    let millis = args.number_or("MILLIS", 0..=MAX_MILLIS, DEFAULT_MILLIS);
     let message = args.next().unwrap_or(DEFAULT_MESSAGE.into());
     if message.is_empty() {
-        bail!("{USAGE}: the MESSAGE is empty, so there is nothing to send");
+        args.fail("the MESSAGE is empty, so there is nothing to send");
     }
-    if let Some(extra) = args.next() {
-        bail!("{USAGE}: one argument too many: {extra:?}");
-    }
+    args.finish();
     Ok((addr, millis, message))
 }

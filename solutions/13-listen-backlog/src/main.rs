@@ -7,13 +7,14 @@
 use std::io::BufRead;
 use std::net::{SocketAddr, TcpListener};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use socket2::{Domain, Socket, Type};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:9999";
 /// The articles' `sk.listen(5)`.
-const DEFAULT_BACKLOG: &str = "5";
-const USAGE: &str = "usage: [ADDR [BACKLOG]]";
+const DEFAULT_BACKLOG: i32 = 5;
+const USAGE: &str =
+    "usage: solution-listen-backlog [ADDR [BACKLOG]]   (127.0.0.1:9999 and 5 when not given)";
 
 fn main() -> Result<()> {
     let (addr, backlog) = arguments()?;
@@ -82,7 +83,7 @@ fn accept_queue(addr: SocketAddr) -> Result<Option<u32>> {
             .with_context(|| format!("{table}: no tx_queue:rx_queue in {row:?}"))?;
         return Ok(Some(length));
     }
-    bail!("{table} has no LISTEN row for port {}", addr.port())
+    anyhow::bail!("{table} has no LISTEN row for port {}", addr.port())
 }
 
 /// Only Linux shows the queue in /proc/net/tcp.
@@ -93,18 +94,11 @@ fn accept_queue(_addr: SocketAddr) -> Result<Option<u32>> {
 
 /// The arguments `[ADDR [BACKLOG]]`, with their defaults.
 fn arguments() -> Result<(SocketAddr, i32)> {
-    let mut args = std::env::args().skip(1);
-    let addr_text = args.next().unwrap_or(DEFAULT_ADDR.into());
-    let addr = addr_text
-        .parse()
-        .with_context(|| format!("{USAGE}: {addr_text:?} is not an address like {DEFAULT_ADDR}"))?;
-    let backlog_text = args.next().unwrap_or(DEFAULT_BACKLOG.into());
-    let backlog = match backlog_text.parse::<i32>() {
-        Ok(backlog) if backlog >= 0 => backlog,
-        _ => bail!("{USAGE}: BACKLOG {backlog_text:?} is not a whole number, 0 or more"),
-    };
-    if let Some(extra) = args.next() {
-        bail!("{USAGE}: one argument too many: {extra:?}");
-    }
+    // program-support: `--help`, a bad or an extra argument prints the usage and
+    // exits 2. The kernel caps BACKLOG at net.core.somaxconn; 65535 is Linux's top.
+    let mut args = program_support::Args::new(USAGE);
+    let addr = args.addr_or(DEFAULT_ADDR);
+    let backlog = args.number_or("BACKLOG", 0..=65535, DEFAULT_BACKLOG);
+    args.finish();
     Ok((addr, backlog))
 }

@@ -4,7 +4,7 @@
 //! Grade it:  cargo test -p solution-concurrent-server
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
 
@@ -13,14 +13,19 @@ use anyhow::{Context, Result};
 const DEFAULT_ADDR: &str = "127.0.0.1:9999";
 /// Close a client that sends nothing for this long. (Given.)
 const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Close a client that takes none of its replies for this long: one that sends but
+/// never reads would otherwise keep its thread blocked in send() for good. (Given.)
+const SEND_TIMEOUT: Duration = Duration::from_millis(500);
 /// The longest line a client may send, in bytes. (Given.)
 const MAX_LINE: usize = 1024;
 
 fn main() -> Result<()> {
-    let text = std::env::args().nth(1).unwrap_or(DEFAULT_ADDR.into());
-    let addr: SocketAddr = text.parse().with_context(|| {
-        format!("usage: [ADDR]: {text:?} is not an address like {DEFAULT_ADDR}")
-    })?;
+    // `--help`, a bad or an extra argument: the usage, exit 2 (program-support).
+    let mut args = program_support::Args::new(
+        "usage: solution-concurrent-server [ADDR]   (ADDR: 127.0.0.1:9999 when not given)",
+    );
+    let addr = args.addr_or(DEFAULT_ADDR);
+    args.finish();
     let listener = TcpListener::bind(addr).with_context(|| format!("bind({addr}) failed"))?;
     let bound = listener.local_addr().context("getsockname() failed")?;
     println!("listening on {bound}");
@@ -64,6 +69,7 @@ fn serve_client(conn: TcpStream) {
 /// recv a line, upper-case it, sendall, until the client closes. (Given.)
 fn converse(conn: &TcpStream) -> Result<u64> {
     conn.set_read_timeout(Some(IDLE_TIMEOUT))
+        .and_then(|()| conn.set_write_timeout(Some(SEND_TIMEOUT)))
         .context("settimeout failed")?;
     let mut reader = BufReader::new(conn);
     let mut writer = conn;
@@ -90,7 +96,9 @@ fn converse(conn: &TcpStream) -> Result<u64> {
             }
         };
         match reply {
-            Ok(reply) => writer.write_all(reply.as_bytes()).context("send failed")?,
+            Ok(reply) => writer
+                .write_all(reply.as_bytes())
+                .context("send failed (or the client took no reply for 0.5 s)")?,
             Err(error) => {
                 let _ = writer.write_all(error.as_bytes());
                 anyhow::bail!("{}", error.trim_end());
