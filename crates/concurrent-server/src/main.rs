@@ -1,10 +1,10 @@
-//! The upper-casing server, serving many clients: three ways to do it.
+//! The upper-casing server, serving many clients: four ways to do it.
 //!
 //! Run it:
 //!   cargo run -p concurrent-server
 //!       the demo: each mode in turn on 127.0.0.1:0, with three clients (a slow
 //!       one, a silent one, a quick one), and who was answered when
-//!   cargo run -p concurrent-server -- [ADDR] [--mode one|threads|poll]
+//!   cargo run -p concurrent-server -- [ADDR] [--mode one|threads|poll|tokio]
 //!                                     [--idle-timeout MS] [--max-line BYTES] [--quiet]
 //!       a server on ADDR (127.0.0.1:9999 by default); type `quit` to stop it
 //!   cargo run --release -p concurrent-server -- load [--mode M] [--clients N]
@@ -13,13 +13,14 @@
 //!
 //! The protocol is in protocol.rs: lines in, the same lines upper-cased out, on one
 //! connection for as long as the client stays. Each mode is one file: one.rs,
-//! threads.rs, poll.rs.
+//! threads.rs, poll.rs, tasks.rs (tokio).
 
 mod load;
 mod one;
 mod poll;
 mod protocol;
 mod server;
+mod tasks;
 mod threads;
 
 use std::io::{BufRead, BufReader, Write};
@@ -37,15 +38,16 @@ const DEFAULT_IDLE_MS: u64 = 10_000;
 const DEFAULT_MAX_LINE: usize = 1024;
 const USAGE: &str = "usage:
   concurrent-server                  the demo
-  concurrent-server [ADDR] [--mode one|threads|poll] [--idle-timeout MS] [--max-line BYTES] [--quiet]
-  concurrent-server load [--mode one|threads|poll] [--clients N] [--rounds R] [--wait SECS]";
+  concurrent-server [ADDR] [--mode one|threads|poll|tokio] [--idle-timeout MS] [--max-line BYTES] [--quiet]
+  concurrent-server load [--mode one|threads|poll|tokio] [--clients N] [--rounds R] [--wait SECS]";
 
-/// The three ways to serve.
+/// The four ways to serve.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Mode {
     One,
     Threads,
     Poll,
+    Tokio,
 }
 
 // ANCHOR: modes
@@ -56,19 +58,21 @@ impl Mode {
             Mode::One => one::run(listener, server),
             Mode::Threads => threads::run(listener, server),
             Mode::Poll => poll::run(listener, server),
+            Mode::Tokio => tasks::run(listener, server),
         }
     }
 }
 // ANCHOR_END: modes
 
 impl Mode {
-    pub const ALL: [Mode; 3] = [Mode::One, Mode::Threads, Mode::Poll];
+    pub const ALL: [Mode; 4] = [Mode::One, Mode::Threads, Mode::Poll, Mode::Tokio];
 
     pub fn name(self) -> &'static str {
         match self {
             Mode::One => "one",
             Mode::Threads => "threads",
             Mode::Poll => "poll",
+            Mode::Tokio => "tokio",
         }
     }
 
@@ -77,6 +81,7 @@ impl Mode {
             Mode::One => "one client at a time",
             Mode::Threads => "a thread per client",
             Mode::Poll => "one thread, a readiness loop (mio)",
+            Mode::Tokio => "a task per client, on an async runtime (tokio)",
         }
     }
 
@@ -84,7 +89,7 @@ impl Mode {
         Mode::ALL
             .into_iter()
             .find(|mode| mode.name() == text)
-            .ok_or_else(|| anyhow!("--mode {text:?}: pick one, threads or poll\n{USAGE}"))
+            .ok_or_else(|| anyhow!("--mode {text:?}: pick one, threads, poll or tokio\n{USAGE}"))
     }
 }
 
