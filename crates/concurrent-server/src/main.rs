@@ -10,12 +10,15 @@
 //!   cargo run --release -p concurrent-server -- load [--mode M] [--clients N]
 //!                                                    [--rounds R] [--wait SECS]
 //!       N clients at once against a server of mode M in this process
+//!   cargo run --release -p concurrent-server -- load --addr ADDR [--server-pid PID] ...
+//!       N clients at once against any server on ADDR, in another process (measure.rs)
 //!
 //! The protocol is in protocol.rs: lines in, the same lines upper-cased out, on one
 //! connection for as long as the client stays. Each mode is one file: one.rs,
 //! threads.rs, poll.rs, tasks.rs (tokio).
 
 mod load;
+mod measure;
 mod one;
 mod poll;
 mod protocol;
@@ -39,7 +42,8 @@ const DEFAULT_MAX_LINE: usize = 1024;
 const USAGE: &str = "usage:
   concurrent-server                  the demo
   concurrent-server [ADDR] [--mode one|threads|poll|tokio] [--idle-timeout MS] [--max-line BYTES] [--quiet]
-  concurrent-server load [--mode one|threads|poll|tokio] [--clients N] [--rounds R] [--wait SECS]";
+  concurrent-server load [--mode one|threads|poll|tokio] [--clients N] [--rounds R] [--wait SECS]
+  concurrent-server load --addr ADDR [--server-pid PID] [--name NAME] [--clients N] [--rounds R] [--wait SECS]";
 
 /// The four ways to serve.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -97,6 +101,10 @@ fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         None => demo(),
+        // With --addr, the clients only, against a server in another process.
+        Some("load") if args.iter().any(|arg| arg == "--addr") => {
+            measure::run(&measure::arguments(&args[1..])?)
+        }
         Some("load") => load::run(&load_arguments(&args[1..])?),
         Some("-h" | "--help") => {
             println!("{USAGE}");
@@ -112,6 +120,8 @@ fn main() -> Result<()> {
 // ANCHOR: serve
 /// A real server: `listening on ADDR`, then clients until `quit` on stdin.
 fn serve(addr: SocketAddr, mode: Mode, config: Config) -> Result<()> {
+    // A socket per client: take every descriptor the system allows (the hard limit).
+    measure::raise_fd_limit(0)?;
     let listener = server::bind(addr)?;
     let bound = listener.local_addr().context("getsockname() failed")?;
     println!("listening on {bound}");
