@@ -10,6 +10,8 @@
 //!   cargo run --release -p concurrent-server -- load [--mode M] [--clients N]
 //!                                                    [--rounds R] [--wait SECS]
 //!       N clients at once against a server of mode M in this process
+//!   cargo run -p concurrent-server -- stall
+//!       a blocking call inside a tokio task stalls the other tasks (stall.rs)
 //!   cargo run --release -p concurrent-server -- load --addr ADDR [--server-pid PID] ...
 //!       N clients at once against any server on ADDR, in another process (measure.rs)
 //!
@@ -23,6 +25,7 @@ mod one;
 mod poll;
 mod protocol;
 mod server;
+mod stall;
 mod tasks;
 mod threads;
 
@@ -43,6 +46,7 @@ const USAGE: &str = "usage:
   concurrent-server                  the demo
   concurrent-server [ADDR] [--mode one|threads|poll|tokio] [--idle-timeout MS] [--max-line BYTES] [--quiet]
   concurrent-server load [--mode one|threads|poll|tokio] [--clients N] [--rounds R] [--wait SECS]
+  concurrent-server stall            a blocking call inside a tokio task, and what it does
   concurrent-server load --addr ADDR [--server-pid PID] [--name NAME] [--clients N] [--rounds R] [--wait SECS]";
 
 /// The four ways to serve.
@@ -106,6 +110,7 @@ fn main() -> Result<()> {
             measure::run(&measure::arguments(&args[1..])?)
         }
         Some("load") => load::run(&load_arguments(&args[1..])?),
+        Some("stall") if args.len() == 1 => stall::run(),
         Some("-h" | "--help") => {
             println!("{USAGE}");
             Ok(())

@@ -96,8 +96,8 @@ async fn serve(listener: std::net::TcpListener, server: Arc<Server>) -> Result<(
 
 // ANCHOR: client
 /// One client's conversation: the thread-per-client loop, with `.await` where the
-/// thread would block, and with the idle timeout and the shutdown switch raced
-/// against every wait.
+/// thread would block, and the idle timer and the shutdown switch raced against
+/// every wait with `select!`.
 async fn serve_client(
     mut conn: TcpStream,
     peer: SocketAddr,
@@ -113,32 +113,57 @@ async fn serve_client(
     let mut session = Session::new(server.config.max_line);
     let mut buffer = vec![0u8; BUFFER_SIZE];
     let mut replies = Vec::new();
+    let mut client_done = false;
+    // One timer for the whole conversation, pushed back whenever a byte moves
+    // (cheaper than a new `timeout()` around every read), and one wait for the
+    // switch. Both are pinned: a future that is polled again after it returned
+    // Pending must not move in memory.
+    let idle_timer = tokio::time::sleep(idle);
+    tokio::pin!(idle_timer);
+    let stop = async move {
+        let _ = stopped.wait_for(|&stop| stop).await;
+    };
+    tokio::pin!(stop);
     let ending = loop {
-        // data = await asyncio.wait_for(reader.read(4096), idle), unless the
-        // server is stopping first.
-        let received = tokio::select! {
-            read = tokio::time::timeout(idle, conn.read(&mut buffer)) => read,
-            _ = stopped.wait_for(|&stop| stop) => break Ending::ShuttingDown,
-        };
-        let answered = match received {
-            Err(_elapsed) => break Ending::Idle(idle),
-            Ok(Err(error)) => break Ending::Failed("recv", error),
-            Ok(Ok(0)) => session.finished(&mut replies).map(|()| false),
-            Ok(Ok(n)) => session.received(&buffer[..n], &mut replies).map(|()| true),
-        };
-        let more = match answered {
-            Ok(more) => more,
-            Err(ending) => break ending, // the answers so far go out with the farewell
-        };
-        // writer.write(replies); await writer.drain(): nothing more is read until
-        // the client has taken these, which caps what a client that never reads
-        // can make us hold.
-        if let Err(ending) = send_all(&mut conn, &mut replies, idle, &mut stopped).await {
-            break ending;
-        }
-        if !more {
+        if client_done && replies.is_empty() {
             break Ending::ClientClosed;
         }
+        let moved = if replies.is_empty() {
+            // data = await reader.read(4096): only while no answer is waiting to
+            // go, which caps what a client that never reads can make us hold.
+            tokio::select! {
+                read = conn.read(&mut buffer) => Moved::Read(read),
+                () = &mut idle_timer => break Ending::Idle(idle),
+                () = &mut stop => break Ending::ShuttingDown,
+            }
+        } else {
+            // writer.write(replies); await writer.drain()
+            tokio::select! {
+                sent = conn.write(&replies) => Moved::Sent(sent),
+                () = &mut idle_timer => break Ending::Idle(idle),
+                () = &mut stop => break Ending::ShuttingDown,
+            }
+        };
+        let answered = match moved {
+            Moved::Read(Ok(0)) => {
+                client_done = true;
+                session.finished(&mut replies)
+            }
+            Moved::Read(Ok(n)) => session.received(&buffer[..n], &mut replies),
+            Moved::Read(Err(error)) => break Ending::Failed("recv", error),
+            Moved::Sent(Ok(n)) => {
+                replies.drain(..n);
+                Ok(())
+            }
+            Moved::Sent(Err(error)) => break Ending::Failed("send", error),
+        };
+        if let Err(ending) = answered {
+            break ending; // the answers so far go out with the farewell
+        }
+        // Something moved: the idle clock starts again.
+        idle_timer
+            .as_mut()
+            .reset(tokio::time::Instant::now() + idle);
     };
     goodbye(conn, replies, &ending).await;
     let lines = session.lines();
@@ -149,27 +174,10 @@ async fn serve_client(
     server.stats.closed(lines);
 }
 
-/// Writes every reply, as the client takes them. Each write that moves bytes
-/// restarts the idle clock: a client that takes nothing for that long is idle.
-async fn send_all(
-    conn: &mut TcpStream,
-    replies: &mut Vec<u8>,
-    idle: Duration,
-    stopped: &mut watch::Receiver<bool>,
-) -> Result<(), Ending> {
-    while !replies.is_empty() {
-        tokio::select! {
-            sent = tokio::time::timeout(idle, conn.write(replies)) => match sent {
-                Ok(Ok(n)) => {
-                    replies.drain(..n);
-                }
-                Ok(Err(error)) => return Err(Ending::Failed("send", error)),
-                Err(_elapsed) => return Err(Ending::Idle(idle)),
-            },
-            _ = stopped.wait_for(|&stop| stop) => return Err(Ending::ShuttingDown),
-        }
-    }
-    Ok(())
+/// What one turn of a client's loop did.
+enum Moved {
+    Read(std::io::Result<usize>),
+    Sent(std::io::Result<usize>),
 }
 
 /// Sends what we still owe and the farewell, if they fit without waiting
