@@ -7,8 +7,8 @@
 cargo build --quiet --release --package concurrent-server
 bin=target/release/concurrent-server
 echo "machine: $(nproc) cores, $(uname -sr), load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
-echo "| server | clients | held | round trips/s | p50 ms | p99 ms | server MiB | server CPU µs per round trip |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| server | clients | held | round trips/s | p50 ms | p99 ms | server MiB | KiB per client | server CPU µs per round trip |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 sizes=${*:-"1000 10000"}
 for clients in $sizes; do
     rounds=$((100000 / clients))

@@ -160,13 +160,19 @@ pub fn run(settings: &Settings) -> Result<()> {
         );
     }
     println!("  every answer was right, none was lost, no client was stuck");
-    // One line for a table: name, clients, held, round trips/s, p50, p99, MiB, µs.
-    let mib = held.map_or(String::from("-"), |h| {
-        format!("{:.1}", h.rss_kib as f64 / 1024.0)
-    });
+    // One line for a table: name, clients, held, round trips/s, p50, p99, MiB,
+    // KiB per client, µs of CPU per round trip.
+    let memory = match (&before, &held) {
+        (Some(before), Some(held)) => format!(
+            "{:.1} | {:.1}",
+            held.rss_kib as f64 / 1024.0,
+            (held.rss_kib as f64 - before.rss_kib as f64) / n as f64
+        ),
+        _ => String::from("- | -"),
+    };
     let cpu = cpu.map_or(String::from("-"), |each| format!("{each:.1}"));
     println!(
-        "row: | {} | {n} | {answered} | {per_second:.0} | {:.2} | {:.2} | {mib} | {cpu} |",
+        "row: | {} | {n} | {answered} | {per_second:.0} | {:.2} | {:.2} | {memory} | {cpu} |",
         settings.name,
         p50.as_secs_f64() * 1e3,
         p99.as_secs_f64() * 1e3,

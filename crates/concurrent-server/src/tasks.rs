@@ -14,7 +14,7 @@
 //! | `asyncio.create_task(handle(r, w))`         | `tokio::spawn(handle(conn))` (here `JoinSet::spawn`) |
 //! | `await reader.read(4096)`                   | `conn.read(&mut buffer).await`                |
 //! | `writer.write(b); await writer.drain()`     | `conn.write(&b).await`                        |
-//! | `await asyncio.wait_for(coro, timeout)`     | `tokio::time::timeout(after, fut).await`      |
+//! | `await asyncio.wait_for(coro, timeout)`     | a `tokio::time::sleep` raced in `select!`     |
 //! | `asyncio.wait(..., FIRST_COMPLETED)`        | `tokio::select! { ... }`                      |
 //! | `asyncio.Event` / `event.wait()`            | `watch::channel(false)` / `wait_for(..)`      |
 //! | `writer.write_eof()`                        | `conn.shutdown().await`                       |
