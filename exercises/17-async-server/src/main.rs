@@ -108,7 +108,7 @@ async fn serve_client(
     let farewell: String = loop {
         line.clear();
         // TODO 2: tokio::time::timeout(idle, read_line(..)).await, and on Err(_)
-        //         break with format!("error: idle for {idle:?}\n").
+        //         break with idle_farewell(idle) (write it, below).
         // TODO 3: race it with the switch, in a tokio::select!:
         //             Ok(_) = stopped.wait_for(|&stop| stop) => break "error: the server is shutting down\n".to_string(),
         let read = read_line(&mut reader, &mut line).await;
@@ -133,6 +133,12 @@ async fn serve_client(
     // The farewell must not wait: the client may be one that reads nothing.
     let _ = writer.try_write(farewell.as_bytes());
     let _ = writer.shutdown().await;
+}
+
+/// TODO 2: the line a client idle for `idle` hears before it is closed:
+/// `error: idle for 300ms` and a `\n`, for 300 ms (the Duration's `{:?}`).
+fn idle_farewell(idle: Duration) -> String {
+    todo!("TODO 2: the idle client's farewell line, then use it in serve_client")
 }
 
 /// Reads up to the next `\n`, but never more than MAX_LINE + 1 bytes. (Given.)

@@ -88,7 +88,7 @@ async fn serve_client(
             }
         };
         let reply = match read {
-            Err(_elapsed) => break format!("error: idle for {idle:?}\n"),
+            Err(_elapsed) => break idle_farewell(idle),
             Ok(Err(error)) => {
                 println!("{peer}: recv failed: {error}");
                 return;
@@ -109,6 +109,11 @@ async fn serve_client(
     // The farewell must not wait: the client may be one that reads nothing.
     let _ = writer.try_write(farewell.as_bytes());
     let _ = writer.shutdown().await;
+}
+
+/// The line a client idle for `idle` hears before it is closed.
+fn idle_farewell(idle: Duration) -> String {
+    format!("error: idle for {idle:?}\n")
 }
 
 /// Reads up to the next `\n`, but never more than MAX_LINE + 1 bytes.
