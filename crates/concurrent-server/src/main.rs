@@ -1,25 +1,32 @@
-//! The upper-casing server, serving many clients: three ways to do it.
+//! The upper-casing server, serving many clients: four ways to do it.
 //!
 //! Run it:
 //!   cargo run -p concurrent-server
 //!       the demo: each mode in turn on 127.0.0.1:0, with three clients (a slow
 //!       one, a silent one, a quick one), and who was answered when
-//!   cargo run -p concurrent-server -- [ADDR] [--mode one|threads|poll]
+//!   cargo run -p concurrent-server -- [ADDR] [--mode one|threads|poll|tokio]
 //!                                     [--idle-timeout MS] [--max-line BYTES] [--quiet]
 //!       a server on ADDR (127.0.0.1:9999 by default); type `quit` to stop it
 //!   cargo run --release -p concurrent-server -- load [--mode M] [--clients N]
 //!                                                    [--rounds R] [--wait SECS]
 //!       N clients at once against a server of mode M in this process
+//!   cargo run -p concurrent-server -- stall
+//!       a blocking call inside a tokio task stalls the other tasks (stall.rs)
+//!   cargo run --release -p concurrent-server -- load --addr ADDR [--server-pid PID] ...
+//!       N clients at once against any server on ADDR, in another process (measure.rs)
 //!
 //! The protocol is in protocol.rs: lines in, the same lines upper-cased out, on one
 //! connection for as long as the client stays. Each mode is one file: one.rs,
-//! threads.rs, poll.rs.
+//! threads.rs, poll.rs, tasks.rs (tokio).
 
 mod load;
+mod measure;
 mod one;
 mod poll;
 mod protocol;
 mod server;
+mod stall;
+mod tasks;
 mod threads;
 
 use std::io::{BufRead, BufReader, Write};
@@ -37,15 +44,18 @@ const DEFAULT_IDLE_MS: u64 = 10_000;
 const DEFAULT_MAX_LINE: usize = 1024;
 const USAGE: &str = "usage:
   concurrent-server                  the demo
-  concurrent-server [ADDR] [--mode one|threads|poll] [--idle-timeout MS] [--max-line BYTES] [--quiet]
-  concurrent-server load [--mode one|threads|poll] [--clients N] [--rounds R] [--wait SECS]";
+  concurrent-server [ADDR] [--mode one|threads|poll|tokio] [--idle-timeout MS] [--max-line BYTES] [--quiet]
+  concurrent-server load [--mode one|threads|poll|tokio] [--clients N] [--rounds R] [--wait SECS]
+  concurrent-server stall            a blocking call inside a tokio task, and what it does
+  concurrent-server load --addr ADDR [--server-pid PID] [--name NAME] [--clients N] [--rounds R] [--wait SECS]";
 
-/// The three ways to serve.
+/// The four ways to serve.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Mode {
     One,
     Threads,
     Poll,
+    Tokio,
 }
 
 // ANCHOR: modes
@@ -56,19 +66,21 @@ impl Mode {
             Mode::One => one::run(listener, server),
             Mode::Threads => threads::run(listener, server),
             Mode::Poll => poll::run(listener, server),
+            Mode::Tokio => tasks::run(listener, server),
         }
     }
 }
 // ANCHOR_END: modes
 
 impl Mode {
-    pub const ALL: [Mode; 3] = [Mode::One, Mode::Threads, Mode::Poll];
+    pub const ALL: [Mode; 4] = [Mode::One, Mode::Threads, Mode::Poll, Mode::Tokio];
 
     pub fn name(self) -> &'static str {
         match self {
             Mode::One => "one",
             Mode::Threads => "threads",
             Mode::Poll => "poll",
+            Mode::Tokio => "tokio",
         }
     }
 
@@ -77,6 +89,7 @@ impl Mode {
             Mode::One => "one client at a time",
             Mode::Threads => "a thread per client",
             Mode::Poll => "one thread, a readiness loop (mio)",
+            Mode::Tokio => "a task per client, on an async runtime (tokio)",
         }
     }
 
@@ -86,7 +99,7 @@ impl Mode {
             .find(|mode| mode.name() == text)
             .ok_or_else(|| {
                 program_support::usage_error(format_args!(
-                    "--mode {text:?}: pick one, threads or poll"
+                    "--mode {text:?}: pick one, threads, poll or tokio"
                 ))
             })
     }
@@ -97,7 +110,12 @@ fn main() -> Result<()> {
     let args = program_support::arguments(USAGE);
     match args.first().map(String::as_str) {
         None => demo(),
+        // With --addr, the clients only, against a server in another process.
+        Some("load") if args.iter().any(|arg| arg == "--addr") => {
+            measure::run(&measure::arguments(&args[1..])?)
+        }
         Some("load") => load::run(&load_arguments(&args[1..])?),
+        Some("stall") if args.len() == 1 => stall::run(),
         Some(_) => {
             let (addr, mode, config) = server_arguments(&args)?;
             serve(addr, mode, config)
@@ -108,6 +126,8 @@ fn main() -> Result<()> {
 // ANCHOR: serve
 /// A real server: `listening on ADDR`, then clients until `quit` on stdin.
 fn serve(addr: SocketAddr, mode: Mode, config: Config) -> Result<()> {
+    // A socket per client: take every descriptor the system allows (the hard limit).
+    measure::raise_fd_limit(0)?;
     let listener = server::bind(addr)?;
     let bound = listener.local_addr().context("getsockname() failed")?;
     println!("listening on {bound}");

@@ -10,7 +10,7 @@ use predicates::prelude::*;
 use test_support::{Program, Running, connect, program_under_test, read_until_closed};
 
 const CHAPTER: &str = "book/src/concurrent-server.md";
-const MODES: [&str; 3] = ["one", "threads", "poll"];
+const MODES: [&str; 4] = ["one", "threads", "poll", "tokio"];
 
 fn program() -> Program {
     program_under_test!(CHAPTER)
@@ -65,7 +65,9 @@ fn the_demo_shows_one_at_a_time_and_many_at_once() {
     let run = program().run(&[], "");
     run.assert_success()
         .assert_stdout(
-            predicate::str::contains("--mode one").and(predicate::str::contains("--mode poll")),
+            predicate::str::contains("--mode one")
+                .and(predicate::str::contains("--mode poll"))
+                .and(predicate::str::contains("--mode tokio")),
             "the demo runs every mode",
         )
         .assert_stdout(
@@ -73,11 +75,11 @@ fn the_demo_shows_one_at_a_time_and_many_at_once() {
             "in --mode one, and only there, quick waits for the others",
         )
         .assert_stdout(
-            predicate::str::contains("quick was answered at once").count(2),
-            "threads and poll answer quick at once",
+            predicate::str::contains("quick was answered at once").count(3),
+            "threads, poll and tokio answer quick at once",
         )
         .assert_stdout(
-            predicate::str::contains("\"error: idle for 300ms\"").count(3),
+            predicate::str::contains("\"error: idle for 300ms\"").count(4),
             "every mode closes the silent client",
         );
     let stdout = &run.stdout;
@@ -169,8 +171,8 @@ fn a_long_line_or_bad_utf8_closes_that_client_only() {
 }
 
 #[test]
-fn threads_and_poll_serve_many_clients_while_slow_ones_dawdle() {
-    for mode in ["threads", "poll"] {
+fn threads_poll_and_tokio_serve_many_clients_while_slow_ones_dawdle() {
+    for mode in ["threads", "poll", "tokio"] {
         let (_server, addr) = start(mode, &[]);
         let silent = Client::new(addr);
         let mut dripping = Client::new(addr);
@@ -240,7 +242,7 @@ fn quit_on_stdin_closes_every_client_and_exits_cleanly() {
 
 #[test]
 fn load_holds_every_client_at_once_and_loses_nothing() {
-    for mode in ["threads", "poll"] {
+    for mode in ["threads", "poll", "tokio"] {
         let run = program().run(
             &["load", "--mode", mode, "--clients", "100", "--rounds", "5"],
             "",
