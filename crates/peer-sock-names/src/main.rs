@@ -150,7 +150,9 @@ fn header() {
 
 /// One socket's line of the table: its getsockname() and getpeername() answers.
 fn row(socket: &str, sockname: io::Result<impl Display>, peername: io::Result<impl Display>) {
-    println!("  {socket:<26}{:<24}{}", answer(sockname), answer(peername));
+    // The space after the middle column keeps the columns apart when an answer is
+    // longer than its column (on Windows, getsockname() before connect() is an error).
+    println!("  {socket:<26}{:<23} {}", answer(sockname), answer(peername));
 }
 
 // ANCHOR: answer

@@ -144,9 +144,7 @@ fn sendall_loops() -> Result<()> {
             socket: &sk,
             calls: 0,
         };
-        counted
-            .write_all(&data)
-            .with_context(|| format!("sendall of {} bytes to {addr} failed", data.len()))?;
+        let sent = counted.write_all(&data);
         // ANCHOR_END: sendall
         let calls = counted.calls;
         drop(sk); // sk.close(): the reader sees the end of the stream
@@ -154,6 +152,22 @@ fn sendall_loops() -> Result<()> {
             .join()
             .map_err(|_| anyhow!("the reader's thread panicked"))?
             .context("the slow reader's recv failed")?;
+        if cfg!(windows) && timeout.is_some() {
+            if let Err(error) = &sent {
+                // Windows does not return a short count when SO_SNDTIMEO runs out: the
+                // send fails with WSAETIMEDOUT, and Microsoft's documentation calls the
+                // socket's state indeterminate after that, so nothing more may be sent.
+                println!(
+                    "   {:<28} write_all failed after {calls} write calls: {} (OS code {}); \
+                     on Windows a timed-out send leaves the socket unusable",
+                    format!("a {:?} write timeout:", DEMO_TIMEOUT),
+                    error.kind(),
+                    os_code(error)
+                );
+                continue;
+            }
+        }
+        sent.with_context(|| format!("sendall of {} bytes to {addr} failed", data.len()))?;
         let how = match timeout {
             None => "blocking, no timeout:".to_string(),
             Some(timeout) => format!("a {timeout:?} write timeout:"),
@@ -172,11 +186,19 @@ fn sendall_loops() -> Result<()> {
             }
         );
     }
-    println!(
-        "   (blocking, one write waits until the kernel has taken every byte; with a\n    \
-         timeout, each write returns what it sent when its time is up, and write_all\n    \
-         calls it again for the rest)"
-    );
+    if cfg!(windows) {
+        println!(
+            "   (blocking, one write waits until the kernel has taken every byte; with a\n    \
+             timeout, Windows fails the write when its time is up instead of saying how\n    \
+             much it sent)"
+        );
+    } else {
+        println!(
+            "   (blocking, one write waits until the kernel has taken every byte; with a\n    \
+             timeout, each write returns what it sent when its time is up, and write_all\n    \
+             calls it again for the rest)"
+        );
+    }
     Ok(())
 }
 
@@ -216,10 +238,17 @@ fn peer_hangs_up() -> Result<()> {
             os_code(&error)
         ),
     }
-    println!(
-        "   ...and this program is still running: Rust ignores SIGPIPE, so a send to a\n   \
-         closed connection is an error to handle, not a signal that kills the process"
-    );
+    if cfg!(windows) {
+        println!(
+            "   ...and this program is still running: Windows has no SIGPIPE, so a send to\n   \
+             a closed connection is always an error to handle"
+        );
+    } else {
+        println!(
+            "   ...and this program is still running: Rust ignores SIGPIPE, so a send to a\n   \
+             closed connection is an error to handle, not a signal that kills the process"
+        );
+    }
     // ANCHOR_END: hang_up
     quitter
         .join()

@@ -153,7 +153,15 @@ fn protocol_chosen(_socket: &Socket, _family: Domain) -> String {
     "(this system cannot report the protocol: it has no SO_PROTOCOL)".into()
 }
 
-/// The names Python's `socket.getprotobyname` knows these numbers by.
+/// The names Python's `socket.getprotobyname` knows these numbers by. (Only the
+/// systems with SO_PROTOCOL need it: the others cannot name the chosen protocol.)
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "freebsd",
+    target_os = "fuchsia",
+    windows
+))]
 fn protocol_name(number: i32) -> &'static str {
     match number {
         1 => "icmp",

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 
 /// How long any read in the demo may wait; everything it reads is already there or
 /// on its way, so this only stops a broken run from hanging.
@@ -309,9 +309,7 @@ fn abstract_name(dir: &Path) -> Result<()> {
             println!("   after close, connect('\\0{name}'): {error}: the name went with the socket")
         }
         Ok(_) => {
-            return Err(anyhow!(
-                "connect(@{name}) still works after the listener closed?"
-            ));
+            bail!("connect(@{name}) still works after the listener closed?");
         }
     }
     // ANCHOR_END: abstract
