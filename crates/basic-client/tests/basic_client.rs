@@ -60,7 +60,7 @@ fn an_empty_line_is_a_clear_error() {
 }
 
 #[test]
-#[cfg_attr(wine, ignore = "under Wine (CI's Windows run) python3 is a Linux program, which a Windows process cannot start")]
+#[cfg_attr(wine, ignore = "runs python3; CI's Wine has no Windows python3")]
 fn talks_to_the_articles_python_server() {
     let Some(python) = python3(CHAPTER) else {
         return;

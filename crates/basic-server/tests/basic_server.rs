@@ -71,7 +71,7 @@ fn a_bad_address_is_a_clear_error() {
 }
 
 #[test]
-#[cfg_attr(wine, ignore = "under Wine (CI's Windows run) python3 is a Linux program, which a Windows process cannot start")]
+#[cfg_attr(wine, ignore = "runs python3; CI's Wine has no Windows python3")]
 fn the_articles_python_client_talks_to_it() {
     let Some(python) = python3(CHAPTER) else {
         return;

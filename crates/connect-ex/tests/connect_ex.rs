@@ -100,7 +100,7 @@ fn a_bad_address_is_a_clean_error_before_any_connect() {
 }
 
 #[test]
-#[cfg_attr(wine, ignore = "under Wine (CI's Windows run) python3 is a Linux program, which a Windows process cannot start")]
+#[cfg_attr(wine, ignore = "runs python3; CI's Wine has no Windows python3")]
 fn the_numbers_are_the_ones_pythons_connect_ex_returns() {
     let Some(python) = python3(CHAPTER) else {
         return;

@@ -156,7 +156,10 @@ fn main_rs(dir: &Path, name: &str) -> PathBuf {
 }
 
 #[test]
-#[cfg_attr(wine, ignore = "under Wine (CI's Windows run) cargo is a Linux program, which a Windows process cannot start")]
+#[cfg_attr(
+    wine,
+    ignore = "runs cargo; under Wine the only cargo is Linux's, which fails on Windows paths"
+)]
 fn the_overview_counts_a_solution_copied_over_its_stub() {
     let course_dir = fake_course();
     let dir = course_dir.path();
@@ -213,7 +216,10 @@ fn the_overview_counts_a_solution_copied_over_its_stub() {
 }
 
 #[test]
-#[cfg_attr(wine, ignore = "under Wine (CI's Windows run) cargo is a Linux program, which a Windows process cannot start")]
+#[cfg_attr(
+    wine,
+    ignore = "runs cargo; under Wine the only cargo is Linux's, which fails on Windows paths"
+)]
 fn edited_tests_are_named_and_do_not_count() {
     let course_dir = fake_course();
     let dir = course_dir.path();
@@ -244,6 +250,10 @@ fn edited_tests_are_named_and_do_not_count() {
 }
 
 #[test]
+#[cfg_attr(
+    wine,
+    ignore = "runs cargo; under Wine the only cargo is Linux's, which fails on Windows paths"
+)]
 fn an_added_test_file_and_a_cargo_toml_edit_are_called_what_they_are() {
     let course_dir = fake_course();
     let dir = course_dir.path();
@@ -451,7 +461,10 @@ fn clear_errors_outside_the_course_and_without_cargo() {
 }
 
 #[test]
-#[cfg_attr(wine, ignore = "under Wine (CI's Windows run) cargo is a Linux program, which a Windows process cannot start")]
+#[cfg_attr(
+    wine,
+    ignore = "runs cargo; under Wine the only cargo is Linux's, which fails on Windows paths"
+)]
 fn watch_regrades_a_save_by_rename_and_moves_on() {
     let course_dir = fake_course();
     let dir = course_dir.path();
@@ -505,6 +518,10 @@ fn watch_regrades_a_save_by_rename_and_moves_on() {
 }
 
 #[test]
+#[cfg_attr(
+    wine,
+    ignore = "runs cargo; under Wine the only cargo is Linux's, which fails on Windows paths"
+)]
 fn inside_an_exercises_folder_that_exercise_is_meant() {
     let course_dir = fake_course();
     let dir = course_dir.path();
@@ -529,6 +546,10 @@ fn inside_an_exercises_folder_that_exercise_is_meant() {
 }
 
 #[test]
+#[cfg_attr(
+    wine,
+    ignore = "runs cargo; under Wine the only cargo is Linux's, which fails on Windows paths"
+)]
 fn an_untouched_exercise_is_not_run_by_the_overview_but_check_shows_its_tests() {
     let course_dir = fake_course();
     let dir = course_dir.path();
@@ -549,6 +570,10 @@ fn an_untouched_exercise_is_not_run_by_the_overview_but_check_shows_its_tests() 
 }
 
 #[test]
+#[cfg_attr(
+    wine,
+    ignore = "runs cargo; under Wine the only cargo is Linux's, which fails on Windows paths"
+)]
 fn check_shows_every_failing_test_in_the_order_they_are_written() {
     let course_dir = fake_course();
     let dir = course_dir.path();
@@ -598,6 +623,10 @@ fn check_shows_every_failing_test_in_the_order_they_are_written() {
 }
 
 #[test]
+#[cfg_attr(
+    wine,
+    ignore = "runs cargo; under Wine the only cargo is Linux's, which fails on Windows paths"
+)]
 fn lines_fit_the_width_and_words_stay_whole() {
     let course_dir = fake_course();
     let dir = course_dir.path();
@@ -672,6 +701,10 @@ fn a_deleted_main_rs_is_named_with_the_way_back() {
 }
 
 #[test]
+#[cfg_attr(
+    wine,
+    ignore = "runs cargo; under Wine the only cargo is Linux's, which fails on Windows paths"
+)]
 fn a_pass_offers_the_reference_answer_and_the_common_mistakes() {
     let course_dir = fake_course();
     let dir = course_dir.path();
@@ -727,6 +760,10 @@ fn the_overview_piped_into_head_stops_quietly() {
 }
 
 #[test]
+#[cfg_attr(
+    wine,
+    ignore = "runs cargo; under Wine the only cargo is Linux's, which fails on Windows paths"
+)]
 fn a_grade_stops_what_the_program_left_running_and_caps_its_output() {
     let course_dir = fake_course();
     let dir = course_dir.path();
@@ -766,6 +803,10 @@ fn a_grade_stops_what_the_program_left_running_and_caps_its_output() {
 }
 
 #[test]
+#[cfg_attr(
+    wine,
+    ignore = "runs cargo; under Wine the only cargo is Linux's, which fails on Windows paths"
+)]
 fn a_grade_that_never_ends_is_stopped_at_its_deadline() {
     let course_dir = fake_course();
     let dir = course_dir.path();
@@ -839,6 +880,10 @@ fn a_grade_that_never_ends_is_stopped_at_its_deadline() {
 }
 
 #[test]
+#[cfg_attr(
+    wine,
+    ignore = "runs cargo; under Wine the only cargo is Linux's, which fails on Windows paths"
+)]
 fn watch_reads_lines_when_stdin_is_not_a_terminal() {
     let course_dir = fake_course();
     let dir = course_dir.path();

@@ -152,7 +152,11 @@ fn header() {
 fn row(socket: &str, sockname: io::Result<impl Display>, peername: io::Result<impl Display>) {
     // The space after the middle column keeps the columns apart when an answer is
     // longer than its column (on Windows, getsockname() before connect() is an error).
-    println!("  {socket:<26}{:<23} {}", answer(sockname), answer(peername));
+    println!(
+        "  {socket:<26}{:<23} {}",
+        answer(sockname),
+        answer(peername)
+    );
 }
 
 // ANCHOR: answer
