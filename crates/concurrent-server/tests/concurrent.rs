@@ -215,7 +215,16 @@ fn one_serves_nobody_else_while_a_client_is_connected() {
 
 #[test]
 fn quit_on_stdin_closes_every_client_and_exits_cleanly() {
-    for mode in MODES {
+    // The blocking modes wake their threads from recv() with shutdown(SHUT_RD), which
+    // Linux (and macOS) honour at once. Windows documents no such effect of
+    // shutdown(SD_RECEIVE) on a recv() already waiting, and under Wine it has none:
+    // there, only the readiness-based modes can stop while a client is connected.
+    let modes: &[&str] = if cfg!(windows) {
+        &["poll", "tokio"]
+    } else {
+        &MODES
+    };
+    for &mode in modes {
         let (mut server, addr) = start(mode, &[]);
         let mut client = Client::new(addr);
         assert_eq!(client.ask("before").as_deref(), Some("BEFORE"), "{mode}");
