@@ -16,11 +16,12 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use mio::net::TcpStream;
 use mio::{Events, Interest, Poll, Token};
 
 /// Descriptors besides the clients' sockets: stdio, epoll, a few spare.
+#[cfg(unix)]
 const SPARE_FDS: u64 = 32;
 
 pub struct Settings {
@@ -249,7 +250,7 @@ impl Account {
             fields
                 .get(index - 3)
                 .and_then(|field| field.parse().ok())
-                .ok_or_else(|| anyhow!("/proc/{pid}/stat: no field {index}"))
+                .ok_or_else(|| anyhow::anyhow!("/proc/{pid}/stat: no field {index}"))
         };
         let ticks = tick(14)? + tick(15)?;
         let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
@@ -259,7 +260,7 @@ impl Account {
                 .lines()
                 .find_map(|line| line.strip_prefix(name))
                 .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
-                .ok_or_else(|| anyhow!("/proc/{pid}/status: no {name}"))
+                .ok_or_else(|| anyhow::anyhow!("/proc/{pid}/status: no {name}"))
         };
         Ok(Reading {
             cpu: Duration::from_millis(ticks * 10),

@@ -1,7 +1,9 @@
 //! `load --addr`: the clients in one process, the server in another, any server.
 
 use predicates::prelude::*;
-use test_support::{Program, closed_port, program_under_test, python_script, python3};
+use test_support::{Program, closed_port, program_under_test};
+#[cfg(target_os = "linux")]
+use test_support::{python_script, python3};
 
 const CHAPTER: &str = "book/src/concurrent-server.md";
 
@@ -10,6 +12,8 @@ fn program() -> Program {
 }
 
 /// Runs `load --addr` against the server started by `server`, and checks the run.
+/// (Linux only: the server's memory and CPU time come from /proc.)
+#[cfg(target_os = "linux")]
 fn measure(server: &Program, args: &[&str], name: &str) {
     let (running, addr) = server.start_server(args);
     let (addr, pid) = (addr.to_string(), running.id().to_string());

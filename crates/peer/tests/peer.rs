@@ -69,6 +69,10 @@ fn slow_sends_one_byte_at_a_time() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "Windows drops a connection reset before accept() (accept fails with WSAECONNRESET, as Microsoft documents); this test accepts after the reset, which Linux allows"
+)]
 fn reset_ends_with_an_rst() {
     let (listener, addr) = loopback_listener();
     let run = program().run(&["reset", &addr.to_string()], "");

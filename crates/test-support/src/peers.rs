@@ -534,6 +534,10 @@ mod tests {
     use crate::{accept_within, loopback_listener};
 
     #[test]
+    #[cfg_attr(
+        windows,
+        ignore = "Windows drops a connection reset before accept() (accept fails with WSAECONNRESET, as Microsoft documents); this test accepts after the reset, which Linux allows"
+    )]
     fn a_reset_peer_makes_the_next_read_fail_with_connection_reset() {
         let (listener, addr) = loopback_listener();
         connect_send_reset(addr, b"x").unwrap();
