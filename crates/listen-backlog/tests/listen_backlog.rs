@@ -83,13 +83,5 @@ fn bad_arguments_are_clean_errors() {
 #[test]
 fn help_prints_the_usage_and_a_bad_argument_is_a_usage_error() {
     let program = test_support::program_under_test!("crates/program-support");
-    let help = program.run(&["--help"], "");
-    help.assert_success().assert_stdout(
-        predicates::str::starts_with("usage:"),
-        "--help prints the usage on stdout and exits 0",
-    );
-    let bad = program.run(&["127.0.0.1:0", "5", "extra"], "");
-    if bad.status.code() != Some(2) || !bad.stderr.contains("usage:") {
-        bad.fail("A bad or extra argument must print the usage on stderr and exit with 2.");
-    }
+    program.assert_help_and_usage_errors(&["127.0.0.1:0", "5", "extra"]);
 }

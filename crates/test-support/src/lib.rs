@@ -228,6 +228,32 @@ impl Program {
         self.run_with(Path::new("."), args, stdin, env, false)
     }
 
+    /// The manners every course program shares (program-support): `--help` prints
+    /// the usage on stdout and exits 0; `bad_args`, a bad or an extra argument, print
+    /// it on stderr and exit 2.
+    #[track_caller]
+    pub fn assert_help_and_usage_errors(&self, bad_args: &[&str]) {
+        let help = self.run(&["--help"], "");
+        help.assert_success().assert_stdout(
+            predicates::str::starts_with("usage:"),
+            "--help prints the usage on stdout and exits 0",
+        );
+        let bad = self.run(bad_args, "");
+        if bad.status.code() != Some(2) || !bad.stderr.contains("usage:") {
+            bad.fail("A bad or extra argument must print the usage on stderr and exit with 2.");
+        }
+    }
+
+    /// `program | head -1`: with `args`, and stdout closed at once, the program
+    /// stops quietly, with status 0 and no panic.
+    #[track_caller]
+    pub fn assert_quiet_when_stdout_closes(&self, args: &[&str]) {
+        let run = self.run_with_closed_stdout(args);
+        if !run.status.success() || run.stderr.contains("panicked") {
+            run.fail("With stdout closed (`| head`), the program must stop quietly with status 0.");
+        }
+    }
+
     /// [`Program::run`] with stdout a pipe nobody reads: closed at once, as by
     /// `program | head -0`. The program should stop quietly, with status 0.
     #[track_caller]

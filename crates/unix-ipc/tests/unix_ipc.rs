@@ -368,25 +368,14 @@ fn the_articles_client_in_python_talks_to_it_over_af_unix() {
 #[test]
 fn help_prints_the_usage_and_a_bad_argument_is_a_usage_error() {
     let program = test_support::program_under_test!("crates/program-support");
-    let help = program.run(&["--help"], "");
-    help.assert_success().assert_stdout(
-        predicates::str::starts_with("usage:"),
-        "--help prints the usage on stdout and exits 0",
-    );
-    let bad = program.run(&["client", "/nonexistent.sock", "extra"], "");
-    if bad.status.code() != Some(2) || !bad.stderr.contains("usage:") {
-        bad.fail("A bad or extra argument must print the usage on stderr and exit with 2.");
-    }
+    program.assert_help_and_usage_errors(&["client", "/nonexistent.sock", "extra"]);
 }
 
 /// `program | head -1`: the reader goes away, and the program stops quietly.
 #[test]
 fn a_closed_stdout_ends_the_demo_quietly() {
     let program = test_support::program_under_test!("crates/program-support");
-    let run = program.run_with_closed_stdout(&[]);
-    if !run.status.success() || run.stderr.contains("panicked") {
-        run.fail("With stdout closed (`| head`), the demo must stop quietly with status 0.");
-    }
+    program.assert_quiet_when_stdout_closes(&[]);
 }
 
 #[test]
