@@ -4,7 +4,8 @@
 //! the SYN with a RST). To see a connect *wait*, and a connect timeout end that wait,
 //! a test needs an address that ignores the SYN. On Linux a listener whose accept
 //! queue is full does exactly that: the kernel drops the SYN, the client's kernel
-//! resends it later (after 1 s, then 3 s, ...) and `connect` blocks meanwhile. So:
+//! resends it later (after 1 s, four more times a second apart, then after 2, 4 s ...;
+//! before Linux 6.5 the waits double from the start) and `connect` blocks meanwhile. So:
 //! `listen(0)` (room for one connection, which nobody accepts), one connection to
 //! fill it, and the address is ready. Nothing leaves loopback.
 
