@@ -3,7 +3,9 @@
 //! The same file grades the reference answer (solutions/07-connect-ex). The test
 //! opens ports (listeners on 127.0.0.1:0 that never accept: the kernel completes
 //! the handshake by itself) and closes others (bound, then released), runs the
-//! checker on them and compares its output line by line.
+//! checker on them and compares its output line by line. On Linux one test runs the
+//! checker in a private network namespace (`unshare -rn`), where connect fails with
+//! ENETUNREACH, so that a name written in for ECONNREFUSED shows.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 

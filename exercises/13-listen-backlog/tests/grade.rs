@@ -6,7 +6,8 @@
 //! `queue` and `accept` into the server's stdin, and checks what it prints. What the
 //! backlog does is Linux's: there, listen(n) lets n + 1 connections complete and
 //! then ignores new clients, and /proc/net/tcp shows the queue. Those tests run on
-//! Linux only.
+//! Linux only. Two of them hang a client up (FIN, then RST) before it is accepted: it
+//! still counts, though its row on the listener's port is no longer ESTABLISHED.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
