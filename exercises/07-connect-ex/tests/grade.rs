@@ -3,7 +3,9 @@
 //! The same file grades the reference answer (solutions/07-connect-ex). The test
 //! opens ports (listeners on 127.0.0.1:0 that never accept: the kernel completes
 //! the handshake by itself) and closes others (bound, then released), runs the
-//! checker on them and compares its output line by line.
+//! checker on them and compares its output line by line. On Linux one test runs the
+//! checker in a private network namespace (`unshare -rn`), where connect fails with
+//! ENETUNREACH, so that a name written in for ECONNREFUSED shows.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 
@@ -91,6 +93,116 @@ fn a_closed_port_shows_the_name_and_number_connect_ex_returns() {
         &run,
         SOME_CLOSED,
         "A port is closed (return Ok(ExitCode::from(SOME_CLOSED)))",
+    );
+}
+
+/// The number the system gives the error called `name` (ENETUNREACH is 101 on most
+/// Linux machines, 128 on MIPS), found through the lesson's own errno_name.
+#[cfg(target_os = "linux")]
+fn errno_code(name: &str) -> i32 {
+    (1..4096)
+        .find(|&code| errno_name(code).as_deref() == Some(name))
+        .unwrap_or_else(|| panic!("errno_name knows no {name} on this system"))
+}
+
+/// `unshare` with the flags that make a private network namespace here: `-rn` (a
+/// user namespace too, as any user may where unprivileged user namespaces are
+/// allowed), or `-n` (root). Fails with what is missing when neither works.
+#[cfg(target_os = "linux")]
+fn private_network_namespace() -> &'static str {
+    let mut refusals = Vec::new();
+    for flags in ["-rn", "-n"] {
+        match std::process::Command::new("unshare")
+            .args([flags, "true"])
+            .stdin(std::process::Stdio::null())
+            .output()
+        {
+            Ok(probe) if probe.status.success() => return flags,
+            Ok(probe) => refusals.push(format!(
+                "`unshare {flags} true` said: {}",
+                String::from_utf8_lossy(&probe.stderr).trim()
+            )),
+            Err(error) => refusals.push(format!("`unshare {flags}` did not start: {error}")),
+        }
+    }
+    panic!(
+        "\n\nThis test runs your checker in a private network namespace (where connect \
+         fails with ENETUNREACH), and this machine would not make one:\n    {}\n\
+         It needs `unshare` (util-linux) and user namespaces open to every user (the \
+         sysctl user.max_user_namespaces above 0; on Ubuntu also \
+         kernel.apparmor_restrict_unprivileged_userns=0), or root. Your checker is \
+         not at fault.\n",
+        refusals.join("\n    ")
+    )
+}
+
+/// An error other than ECONNREFUSED, with its own name. In a network namespace of
+/// its own even loopback is down, so connect() to 127.0.0.1 fails at once with
+/// ENETUNREACH, before any packet leaves. Linux only: `unshare` and network
+/// namespaces are Linux's; elsewhere the refused ports above are the grade.
+#[cfg(target_os = "linux")]
+#[test]
+fn another_error_gets_its_own_name_not_always_econnrefused() {
+    let port = "9999";
+    let code = errno_code("ENETUNREACH");
+    let expected = format!("{port} closed (ENETUNREACH, {code})");
+    let flags = private_network_namespace();
+    let program: Program = program_under_test!(CHAPTER);
+    let inside = Program::new("unshare", CHAPTER).with_package(env!("CARGO_PKG_NAME"));
+    let run = inside.run(&[flags, program.path(), port], "");
+
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    if lines != [expected.as_str()] {
+        // What it printed, read back: `PORT closed (NAME, CODE)`.
+        let printed = lines.first().and_then(|line| {
+            let inner = line
+                .strip_prefix(&format!("{port} closed ("))?
+                .strip_suffix(')')?;
+            let (name, number) = inner.split_once(", ")?;
+            Some((name.to_string(), number.parse::<i32>().ok()?))
+        });
+        let why = match printed {
+            Some((name, number)) => {
+                let right_name = errno_name(number).unwrap_or_else(|| "?".into());
+                if name != right_name {
+                    format!(
+                        "It printed the name {name} for the number {number}, but \
+                         errno_name({number}) is {right_name}. The name must come from the \
+                         number connect_ex returned (errno_name(code), `?` when it has \
+                         none), not be written into the program: a refused port is only \
+                         one of the ways a connect fails."
+                    )
+                } else {
+                    format!(
+                        "It printed {number}, {name}, but connect() failed with {code}: \
+                         print the number raw_os_error() gives, whatever it is."
+                    )
+                }
+            }
+            None => "Print exactly one line, `PORT closed (NAME, CODE)`.".to_string(),
+        };
+        let problem = format!(
+            "The test ran the checker with port {port} inside a private network namespace \
+             (`unshare {flags}`), where even loopback is down: connect() to \
+             127.0.0.1:{port} fails at once with ENETUNREACH ({code}), not ECONNREFUSED. \
+             The checker should print exactly:\n{expected}\nIt printed:\n{}\n{why}",
+            if lines.is_empty() {
+                "(nothing)".to_string()
+            } else {
+                lines.join("\n")
+            }
+        );
+        let reproduce = format!(
+            "cargo build -q -p {} && unshare {flags} {} {port}",
+            env!("CARGO_PKG_NAME"),
+            program.path()
+        );
+        run.fail_exchange(&problem, &Default::default(), &reproduce);
+    }
+    check_status(
+        &run,
+        SOME_CLOSED,
+        "A port is unreachable, so it is closed (return Ok(ExitCode::from(SOME_CLOSED)))",
     );
 }
 

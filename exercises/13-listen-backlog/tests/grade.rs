@@ -6,7 +6,8 @@
 //! `queue` and `accept` into the server's stdin, and checks what it prints. What the
 //! backlog does is Linux's: there, listen(n) lets n + 1 connections complete and
 //! then ignores new clients, and /proc/net/tcp shows the queue. Those tests run on
-//! Linux only.
+//! Linux only. Two of them hang a client up (FIN, then RST) before it is accepted: it
+//! still counts, though its row on the listener's port is no longer ESTABLISHED.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -55,6 +56,27 @@ fn connect(server: &mut Running, addr: SocketAddr, which: usize) -> TcpStream {
     }
 }
 
+/// Types `queue` once and returns the number the server prints.
+#[cfg(target_os = "linux")]
+#[track_caller]
+fn ask_queue(server: &mut Running) -> u32 {
+    say(server, "queue");
+    let line = server.next_line("the answer to `queue`, `accept queue: N`");
+    let Some(length) = line.strip_prefix("accept queue: ") else {
+        server.fail(&format!(
+            "The answer to `queue` should be exactly `accept queue: N`; it was {line:?}."
+        ))
+    };
+    let Ok(length) = length.parse::<u32>() else {
+        server.fail(&format!(
+            "On Linux, `queue` should print a number, read from /proc/net/tcp: the \
+             rx_queue of the listener's LISTEN row (hexadecimal there, decimal here). \
+             It printed {line:?}."
+        ))
+    };
+    length
+}
+
 /// Asks for the queue until it is `expected`, and fails if it never gets there.
 ///
 /// connect() returns when the client has the server's SYN/ACK; the server's kernel
@@ -66,20 +88,7 @@ fn connect(server: &mut Running, addr: SocketAddr, which: usize) -> TcpStream {
 fn expect_queue(server: &mut Running, expected: u32, why: &str) {
     let start = std::time::Instant::now();
     loop {
-        say(server, "queue");
-        let line = server.next_line("the answer to `queue`, `accept queue: N`");
-        let Some(length) = line.strip_prefix("accept queue: ") else {
-            server.fail(&format!(
-                "The answer to `queue` should be exactly `accept queue: N`; it was {line:?}."
-            ))
-        };
-        let Ok(length) = length.parse::<u32>() else {
-            server.fail(&format!(
-                "On Linux, `queue` should print a number, read from /proc/net/tcp: the \
-                 rx_queue of the listener's LISTEN row (hexadecimal there, decimal here). \
-                 It printed {line:?}."
-            ))
-        };
+        let length = ask_queue(server);
         if length == expected {
             return;
         }
@@ -194,6 +203,142 @@ fn queue_counts_on_ipv6_too() {
     );
     say(&mut server, "accept");
     server.wait_for_line_containing("accepted [::1]:", "`accepted [::1]:PORT`");
+}
+
+/// The state (`st`, in hexadecimal: 01 ESTABLISHED, 08 CLOSE_WAIT) of the server's
+/// side of the connection from `client`, as /proc/net/tcp (or tcp6) shows it; None
+/// when there is no such row.
+#[cfg(target_os = "linux")]
+fn server_side_state(server: SocketAddr, client: SocketAddr) -> Option<String> {
+    let table = if server.is_ipv4() {
+        "/proc/net/tcp"
+    } else {
+        "/proc/net/tcp6"
+    };
+    let text = std::fs::read_to_string(table).unwrap_or_default();
+    let port = |address: &str| {
+        let (_, port) = address.rsplit_once(':')?;
+        u16::from_str_radix(port, 16).ok()
+    };
+    text.lines().skip(1).find_map(|row| {
+        let fields: Vec<&str> = row.split_whitespace().collect();
+        let [_sl, local, remote, state, ..] = fields.as_slice() else {
+            return None;
+        };
+        (port(local) == Some(server.port()) && port(remote) == Some(client.port()))
+            .then(|| state.to_string())
+    })
+}
+
+/// Waits until the server's kernel has handled what a client did (its FIN or its
+/// RST): loopback delivers it during the client's close(), so the first look nearly
+/// always finds it; the loop only covers a machine too busy for that.
+#[cfg(target_os = "linux")]
+fn until_the_kernel_shows(server: &mut Running, what: &str, done: impl Fn() -> bool) {
+    let start = std::time::Instant::now();
+    while !done() {
+        if start.elapsed() > DEADLINE {
+            server.fail(&format!(
+                "The test's own check failed: within {DEADLINE:?}, /proc/net/tcp never showed \
+                 {what}. (Not your program's fault.)"
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// A client that hung up before the server accepted it, politely (FIN) or not
+/// (RST), is still in the accept queue: the LISTEN row's rx_queue counts it, and
+/// accept() returns it. Counting the rows in state 01 (ESTABLISHED) misses it.
+#[cfg(target_os = "linux")]
+fn hung_up_before_accept(reset: bool) {
+    let (mut server, addr) = start(&["127.0.0.1:0", "4"]);
+    let first = connect(&mut server, addr, 1);
+    let second = connect(&mut server, addr, 2);
+    let first_me = first.local_addr().expect("the client's address");
+    let second_me = second.local_addr().expect("the client's address");
+    expect_queue(
+        &mut server,
+        2,
+        "two clients connected and none was accepted",
+    );
+
+    let mut steps = test_support::Transcript::default();
+    steps.note(format!("client #1 connected from {first_me}"));
+    steps.note(format!("client #2 connected from {second_me}"));
+    steps.note("`queue` -> `accept queue: 2`");
+    let (how, peer_mode, seen) = if reset {
+        test_support::peers::reset(first);
+        until_the_kernel_shows(&mut server, "the reset client's row gone", || {
+            server_side_state(addr, first_me).is_none()
+        });
+        (
+            "reset its connection (RST, SO_LINGER 0)",
+            "reset",
+            "The server's side of that connection has no row in /proc/net/tcp any more",
+        )
+    } else {
+        drop(first);
+        until_the_kernel_shows(
+            &mut server,
+            "the closed client's row in CLOSE_WAIT (08)",
+            || server_side_state(addr, first_me).as_deref() == Some("08"),
+        );
+        (
+            "closed its end (FIN)",
+            "connect",
+            "The server's side of that connection is in state 08 (CLOSE_WAIT) in \
+             /proc/net/tcp now, not 01 (ESTABLISHED)",
+        )
+    };
+    steps.note(format!("client #1 {how}, before any accept. {seen}"));
+
+    let length = ask_queue(&mut server);
+    steps.note(format!("`queue` -> `accept queue: {length}`"));
+    if length != 2 {
+        let reproduce = format!(
+            "{}\n\
+             # in a second terminal, then Ctrl-D there:  cargo run -q -p peer -- {peer_mode}\n\
+             # in a third one:                           cargo run -q -p peer -- connect\n\
+             # then type `queue` in the first: it should say 2",
+            server.program().cargo_run("127.0.0.1:9999 4")
+        );
+        server.fail_exchange(
+            &format!(
+                "Two clients connected and none was accepted; then client #1 {how}, before \
+                 any accept(). It is still in the accept queue, until accept() takes it: \
+                 so `queue` should say 2; it said {length}. ({seen}.) The queue's length \
+                 is the rx_queue column of the listener's own row, state 0A (LISTEN): the \
+                 rows of the connections on the listener's port are not the queue."
+            ),
+            &steps,
+            &reproduce,
+        );
+    }
+    // accept() returns both, oldest first, the one that hung up too.
+    for (which, me) in [(1, first_me), (2, second_me)] {
+        say(&mut server, "accept");
+        let line = server.next_line("the answer to `accept`, `accepted PEER`");
+        if line != format!("accepted {me}") {
+            server.fail(&format!(
+                "Client #1 {how}; it is still the oldest in the accept queue. `accept` \
+                 number {which} should print `accepted {me}`. It printed {line:?}."
+            ));
+        }
+    }
+    expect_queue(&mut server, 0, "both clients were accepted");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn queue_counts_a_client_that_closed_before_accept() {
+    hung_up_before_accept(false);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn queue_counts_a_client_that_reset_before_accept() {
+    hung_up_before_accept(true);
 }
 
 #[cfg(not(target_os = "linux"))]
