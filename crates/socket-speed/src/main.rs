@@ -269,10 +269,16 @@ fn in_short(trips: &round_trip::RoundTrips, bulk: &Bulk, python: Option<&python:
 }
 
 /// `a` as a multiple of `b`, with two significant digits when it is small:
-/// "0.42x", "0.024x".
+/// "0.42x", "0.024x", "0.00045x" (a slow system, such as Windows under Wine, must
+/// not print a ratio as "0.000x").
 fn ratio(a: f64, b: f64) -> String {
     let r = a / b;
-    let decimals = if r >= 0.1 { 2 } else { 3 };
+    let decimals = if r.is_finite() && r > 0.0 && r < 0.1 {
+        // Two significant digits: 0.0xy needs 3 decimals, 0.000xy needs 5.
+        (1 - r.log10().floor() as i32).clamp(3, 9) as usize
+    } else {
+        2
+    };
     format!("{r:.decimals$}x")
 }
 
