@@ -71,7 +71,7 @@ fn next_segment(socket: &Socket) -> io::Result<Option<Seen>> {
         Err(e)
             if matches!(
                 e.kind(),
-                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
             ) =>
         {
             return Ok(None);

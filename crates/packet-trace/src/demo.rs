@@ -1,6 +1,6 @@
 //! The tracer's own connection: the first article's upper-casing echo, once.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::thread;
 use std::time::Duration;
@@ -51,6 +51,11 @@ pub fn one_connection() -> Result<()> {
     server
         .join()
         .map_err(|_| anyhow::anyhow!("server thread panicked"))??;
+    // Wait for the server's FIN (recv returns 0), and a step more for our kernel's
+    // last ACK, so the trace has the whole close before the tracer stops.
+    let mut rest = Vec::new();
+    (&client).read_to_end(&mut rest).context("recv")?;
+    thread::sleep(STEP);
     Ok(())
 }
 // ANCHOR_END: demo
