@@ -1,0 +1,401 @@
+#!/usr/bin/env python3
+"""The book's translations: gettext catalogues in book/po/, one per language.
+
+    python3 book/i18n.py pot               extract the English text: target/i18n/messages.pot
+    python3 book/i18n.py update [LANG...]  bring book/po/LANG.po up to date with the English
+                                           (msgmerge: a changed paragraph becomes "fuzzy")
+    python3 book/i18n.py coverage [--min PCT]
+                                           per language: translated, fuzzy, untranslated,
+                                           counted against the English as it is now; exit 1
+                                           when a language is below PCT percent translated
+    python3 book/i18n.py todo LANG FILE [CHAPTER...]
+                                           write the messages that still need a translator
+                                           (untranslated or fuzzy) to FILE, to fill in
+    python3 book/i18n.py apply LANG FILE   put the translations written in FILE into LANG.po
+    python3 book/i18n.py ids [--fix]       every heading has an explicit {#id}, so links and
+                                           the language menu lead to the same place in every
+                                           language (mdbook would make a Korean id otherwise)
+
+Only Python's standard library, so CI needs nothing to install for it; `update` uses
+GNU gettext's msgmerge (Debian: apt install gettext). mdbook and mdbook-xgettext
+(`cargo install mdbook-i18n-helpers`) extract the text. CONTRIBUTING.md says when to
+run what.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
+PO_DIR = BOOK / "po"
+POT = ROOT / "target" / "i18n" / "messages.pot"
+LANGUAGES = ["ko", "zh-TW"]
+
+
+# --- reading and writing PO files ---------------------------------------------------
+
+ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def unquote(token):
+    """One "..." token of a PO file, without its quotes and escapes."""
+    body = token.strip()[1:-1]
+    return re.sub(r"\\(.)", lambda m: ESCAPES.get(m.group(1), m.group(1)), body)
+
+
+def quote(text):
+    """A PO string: one line per line of text, as gettext's own tools write it."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
+    escaped = escaped.replace("\r", "\\r")
+    lines = escaped.split("\n")
+    parts = [line + "\\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    if len(parts) <= 1:
+        return '"' + (parts[0] if parts else "") + '"'
+    return '""\n' + "\n".join('"' + p + '"' for p in parts)
+
+
+class Entry:
+    def __init__(self):
+        self.comments = []  # "#." "#:" and translator comments, kept as written
+        self.flags = set()
+        self.msgid = None
+        self.msgstr = ""
+        self.obsolete = False
+
+    @property
+    def fuzzy(self):
+        return "fuzzy" in self.flags
+
+    def render(self):
+        out = list(self.comments)
+        if self.flags:
+            out.append("#, " + ", ".join(sorted(self.flags)))
+        body = "msgid " + quote(self.msgid) + "\nmsgstr " + quote(self.msgstr)
+        if self.obsolete:
+            body = "\n".join("#~ " + line for line in body.split("\n"))
+        out.append(body)
+        return "\n".join(out)
+
+
+def read_po(path):
+    """The entries of a PO (or POT) file, the header first."""
+    entries, entry, field = [], Entry(), None
+
+    def finish():
+        nonlocal entry, field
+        if entry.msgid is not None:
+            entries.append(entry)
+        entry, field = Entry(), None
+
+    for raw in Path(path).read_text(encoding="utf-8").splitlines():
+        line = raw
+        if line.startswith("#~"):
+            entry.obsolete = True
+            line = line[2:].lstrip()
+            if not line:
+                continue
+        if not line.strip():
+            finish()
+            continue
+        if line.startswith("#,"):
+            entry.flags |= {f.strip() for f in line[2:].split(",") if f.strip()}
+        elif line.startswith("#"):
+            if entry.msgid is not None:
+                finish()
+            entry.comments.append(line)
+        elif line.startswith("msgid "):
+            if entry.msgid is not None:
+                finish()
+            entry.msgid, field = unquote(line[6:]), "msgid"
+        elif line.startswith("msgstr "):
+            entry.msgstr, field = unquote(line[7:]), "msgstr"
+        elif line.startswith('"') and field:
+            setattr(entry, field, getattr(entry, field) + unquote(line))
+        else:
+            sys.exit(f"{path}: cannot read this line: {raw!r}")
+    finish()
+    return entries
+
+
+def write_po(path, entries):
+    Path(path).write_text("\n\n".join(e.render() for e in entries) + "\n", encoding="utf-8")
+
+
+def sources(entry):
+    """The chapters a message comes from ("src/timeouts.md" and so on)."""
+    return [s for c in entry.comments if c.startswith("#:") for s in c[2:].split()]
+
+
+# --- the English text ----------------------------------------------------------------
+
+
+def need(command, install):
+    if shutil.which(command) is None:
+        sys.exit(f"{command} is not installed: {install}")
+
+
+def extract_pot():
+    """target/i18n/messages.pot, from book/src as it is now."""
+    need("mdbook", "cargo install --locked mdbook --version 0.5.4")
+    need("mdbook-xgettext", "cargo install --locked mdbook-i18n-helpers --version 0.4.0")
+    env = dict(os.environ)
+    # Listings are {{#include}} lines, left unexpanded here (no default preprocessors) and
+    # translated the same way (book/build-all.sh runs gettext before links): a comment
+    # changed in a crate does not make a catalogue stale.
+    env["MDBOOK_BUILD__USE_DEFAULT_PREPROCESSORS"] = "false"
+    env["MDBOOK_OUTPUT"] = json.dumps(
+        {"xgettext": {"pot-file": "messages.pot", "granularity": 0}}
+    )
+    POT.parent.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        ["mdbook", "build", str(BOOK), "-d", str(POT.parent)],
+        env=env, capture_output=True, text=True,
+    )
+    if result.returncode != 0 or not POT.exists():
+        sys.exit("mdbook-xgettext failed:\n" + result.stdout + result.stderr)
+    return read_po(POT)
+
+
+CODE_ONLY = re.compile(r"^(\s|`[^`]*`|[-.,:;/()+=*|<>0-9])*$")
+
+
+def is_code(msgid):
+    """Text a translator keeps as it is: a whole fenced block (an output, a command)
+    or a run of inline code with nothing to say around it."""
+    return msgid.lstrip().startswith(("```", "~~~")) or (
+        "`" in msgid and CODE_ONLY.match(msgid) is not None
+    )
+
+
+# --- commands ------------------------------------------------------------------------
+
+
+def po_path(lang):
+    return PO_DIR / f"{lang}.po"
+
+
+def cmd_pot(_args):
+    entries = extract_pot()
+    print(f"{POT.relative_to(ROOT)}: {len(entries) - 1} messages")
+
+
+def cmd_update(args):
+    langs = args or LANGUAGES
+    need("msgmerge", "apt install gettext")
+    pot = extract_pot()
+    for lang in langs:
+        path = po_path(lang)
+        if not path.exists():
+            header = pot[0]
+            header.msgstr = header.msgstr.replace("Language: en", f"Language: {lang}")
+            write_po(path, [header] + [e for e in pot[1:]])
+        subprocess.run(
+            ["msgmerge", "--quiet", "--update", "--backup=none", "--no-wrap",
+             str(path), str(POT)],
+            check=True,
+        )
+        entries = read_po(path)
+        kept = 0
+        for e in entries[1:]:
+            if not e.obsolete and not e.msgstr and is_code(e.msgid):
+                e.msgstr, kept = e.msgid, kept + 1
+        # Old translations of text that is gone help nobody and hide real changes.
+        entries = [e for e in entries if not e.obsolete]
+        write_po(path, entries)
+        print(f"{path.relative_to(ROOT)}: up to date ({kept} code-only messages kept as they are)")
+    cmd_coverage([])
+
+
+def coverage_of(pot, lang):
+    """Counts over the messages that have words to translate; code-only messages (a
+    whole output block, a row of inline code) are kept as they are and counted apart."""
+    path = po_path(lang)
+    by_id = {}
+    if path.exists():
+        by_id = {e.msgid: e for e in read_po(path)[1:] if not e.obsolete}
+    counts = {"translated": 0, "fuzzy": 0, "untranslated": 0, "code": 0}
+    for e in pot[1:]:
+        t = by_id.get(e.msgid)
+        if is_code(e.msgid):
+            counts["code"] += 1
+        elif t is None or not t.msgstr:
+            counts["untranslated"] += 1
+        elif t.fuzzy:
+            counts["fuzzy"] += 1
+        else:
+            counts["translated"] += 1
+    return counts
+
+
+def cmd_coverage(args):
+    minimum = None
+    if args[:1] == ["--min"] and len(args) == 2:
+        minimum = float(args[1])
+    elif args:
+        sys.exit("usage: python3 book/i18n.py coverage [--min PCT]")
+    pot = extract_pot()
+    low = []
+    for lang in LANGUAGES:
+        c = coverage_of(pot, lang)
+        prose = c["translated"] + c["fuzzy"] + c["untranslated"]
+        pct = 100.0 * c["translated"] / max(prose, 1)
+        print(
+            f"{lang:6} {pct:5.1f}% translated: {c['translated']} of {prose} messages, "
+            f"{c['fuzzy']} fuzzy, {c['untranslated']} untranslated "
+            f"(and {c['code']} code-only messages, kept as they are)"
+        )
+        if minimum is not None and pct < minimum:
+            low.append(f"{lang} ({pct:.1f}%)")
+    if low:
+        print(
+            f"below {minimum:g}% translated: {', '.join(low)}. A change to the English "
+            "carries its translations with it: python3 book/i18n.py update, then "
+            "translate what it marks (CONTRIBUTING.md, 'Translations').",
+            file=sys.stderr,
+        )
+        sys.exit(1)
+
+
+SEPARATOR = "--- translation ---"
+
+
+def cmd_todo(args):
+    if len(args) < 2:
+        sys.exit("usage: python3 book/i18n.py todo LANG FILE [CHAPTER...]")
+    lang, out, chapters = args[0], Path(args[1]), args[2:]
+    entries = read_po(po_path(lang))
+    blocks = []
+    for n, e in enumerate(entries):
+        if n == 0 or e.obsolete or (e.msgstr and not e.fuzzy):
+            continue
+        where = sources(e)
+        if chapters and not any(Path(s).stem in chapters for s in where):
+            continue
+        old = f"(fuzzy; the old translation was:)\n{e.msgstr}\n" if e.fuzzy else ""
+        blocks.append(f"=== {n} {' '.join(where)} ===\n{e.msgid}\n{SEPARATOR}\n{old}")
+    out.write_text("\n".join(blocks), encoding="utf-8")
+    print(f"{out}: {len(blocks)} messages to translate")
+
+
+def cmd_apply(args):
+    if len(args) != 2:
+        sys.exit("usage: python3 book/i18n.py apply LANG FILE")
+    lang, work = args
+    path = po_path(lang)
+    entries = read_po(path)
+    text = Path(work).read_text(encoding="utf-8")
+    done = problems = 0
+    for block in re.split(r"^(?==== \d+ )", text, flags=re.M):
+        if not block.strip():
+            continue
+        head, _, rest = block.partition("\n")
+        n = int(head.split()[1])
+        msgid, sep, translation = rest.partition("\n" + SEPARATOR + "\n")
+        if not sep:
+            print(f"message {n}: no '{SEPARATOR}' line", file=sys.stderr)
+            problems += 1
+            continue
+        translation = re.sub(r"^\(fuzzy; the old translation was:\)\n.*", "", translation, flags=re.S)
+        translation = translation.rstrip("\n")
+        if n >= len(entries) or entries[n].msgid.rstrip("\n") != msgid.rstrip("\n"):
+            print(f"message {n}: the English in the file is not the catalogue's", file=sys.stderr)
+            problems += 1
+            continue
+        if not translation.strip():
+            continue
+        if entries[n].msgid.endswith("\n") and not translation.endswith("\n"):
+            translation += "\n"
+        entries[n].msgstr = translation
+        entries[n].flags.discard("fuzzy")
+        done += 1
+    write_po(path, entries)
+    print(f"{path.relative_to(ROOT)}: {done} translations put in, {problems} problems")
+    if problems:
+        sys.exit(1)
+
+
+HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(\{#[^}]*\})?\s*$")
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+def auto_id(text, seen):
+    """The id mdbook gives a heading (its normalize_id), made unique as mdbook does."""
+    text = re.sub(r"<[^>]*>", "", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # a link: its text
+    text = text.replace("`", "").replace("*", "")
+    base = "".join(
+        c.lower() if (c.isalnum() or c in "_-") else ("-" if c.isspace() else "")
+        for c in text
+    )
+    candidate, k = base, 0
+    while candidate in seen:
+        k += 1
+        candidate = f"{base}-{k}"
+    seen.add(candidate)
+    return candidate
+
+
+def cmd_ids(args):
+    fix = args == ["--fix"]
+    if args and not fix:
+        sys.exit("usage: python3 book/i18n.py ids [--fix]")
+    missing = 0
+    for md in sorted((BOOK / "src").glob("*.md")):
+        if md.name == "SUMMARY.md":
+            continue
+        lines, fence, seen, changed = md.read_text(encoding="utf-8").split("\n"), None, set(), False
+        for i, line in enumerate(lines):
+            m = FENCE.match(line)
+            if m:
+                if fence is None:
+                    fence = m.group(1)
+                elif line.strip().startswith(fence):
+                    fence = None
+                continue
+            if fence is not None:
+                continue
+            h = HEADING.match(line)
+            if not h:
+                continue
+            if h.group(3):
+                seen.add(h.group(3)[2:-1])
+                continue
+            missing += 1
+            new_id = auto_id(h.group(2), seen)
+            if fix:
+                lines[i] = f"{h.group(1)} {h.group(2)} {{#{new_id}}}"
+                changed = True
+            else:
+                print(f"{md.relative_to(ROOT)}:{i + 1}: heading without an id: {line}")
+        if changed:
+            md.write_text("\n".join(lines), encoding="utf-8")
+    if missing and not fix:
+        print(
+            "give each heading an explicit id (python3 book/i18n.py ids --fix): a translated "
+            "heading would otherwise get a new id and break links to it",
+            file=sys.stderr,
+        )
+        sys.exit(1)
+    if fix:
+        print(f"{missing} headings given an explicit id")
+
+
+COMMANDS = {
+    "pot": cmd_pot,
+    "update": cmd_update,
+    "coverage": cmd_coverage,
+    "todo": cmd_todo,
+    "apply": cmd_apply,
+    "ids": cmd_ids,
+}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        print(__doc__)
+        sys.exit(0 if sys.argv[1:2] in (["-h"], ["--help"]) else 2)
+    COMMANDS[sys.argv[1]](sys.argv[2:])
