@@ -6,12 +6,14 @@
 //!   limits a run is held to (deadlines, its process group stopped, output capped);
 //! * `progress`: one exercise's status; `report` and `overview` print them, laid
 //!   out by `text` for the width `term` finds;
+//! * `language`: which `hint*.md` a learner reads (`LANG`, `--lang=`);
 //! * `watch`, `reset`: the two interactive commands (`term`: single keys, and the
 //!   terminal put back on every way out); `solution`: what a pass unlocks.
 
 pub mod exercises;
 pub mod files;
 pub mod grade;
+pub mod language;
 pub mod originals;
 pub mod overview;
 pub mod progress;

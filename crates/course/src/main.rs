@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use course::exercises::{self, Exercise};
+use course::language::Language;
 use course::originals::{MANIFEST, Manifest};
 use course::progress::{self, Untouched};
 use course::report::Detail;
@@ -21,7 +22,9 @@ fn usage() -> &'static str {
   cargo course                    every exercise with its status, and what to do next
   cargo course check [N]          grade exercise N (01, 1 or 01-basic-server) and show
                                   what each failing test said; all when no N
-  cargo course hint N             show exercise N's hint
+  cargo course hint N [--lang=L]  show exercise N's hint, in English (en), Korean (ko)
+                                  or Traditional Chinese (zh-TW); without --lang, the
+                                  language LC_ALL, LC_MESSAGES or LANG names
   cargo course watch [N] [--next] re-grade N (or the next one to do) whenever you save;
                                   keys: h hint, c check, n next, r reset, q quit;
                                   --next moves on by itself when it passes
@@ -71,6 +74,25 @@ impl Args {
         let before = self.flags.len();
         self.flags.retain(|f| f != flag && f != short);
         self.flags.len() != before
+    }
+
+    /// Takes `--lang=L` out of the flags: the language it names, or the environment's.
+    fn language(&mut self) -> Result<Language> {
+        let Some(index) = self
+            .flags
+            .iter()
+            .position(|f| f == "--lang" || f.starts_with("--lang="))
+        else {
+            return Ok(Language::from_env());
+        };
+        let flag = self.flags.remove(index);
+        let value = flag.strip_prefix("--lang=").unwrap_or("");
+        Language::parse(value).with_context(|| {
+            format!(
+                "`{flag}`: say which language, as --lang=L where L is {}",
+                Language::CHOICES
+            )
+        })
     }
 
     /// The optional exercise name, after the command; more words, or flags not
@@ -133,15 +155,18 @@ fn run() -> Result<ExitCode> {
             trace::run(&root, exercises::find(&exercises, name)?)
         }
         "hint" => {
+            let language = args.language()?;
             let Some(exercise) = chosen(args.name("hint")?)? else {
                 bail!("which exercise? For example: cargo course hint 01");
             };
-            let hint = std::fs::read_to_string(exercise.hint())
-                .with_context(|| format!("reading {}", exercise.hint().display()))?;
+            let path = language.hint_in(&exercise.dir);
+            let hint = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let file = path.file_name().unwrap_or_default().to_string_lossy();
             writeln!(
                 out,
                 "{}\n",
-                style.dim(&format!("exercises/{}/hint.md", exercise.name))
+                style.dim(&format!("exercises/{}/{file}", exercise.name))
             )?;
             writeln!(out, "{}", hint.trim_end())?;
             Ok(ExitCode::SUCCESS)

@@ -23,6 +23,7 @@ use anyhow::Result;
 
 use crate::exercises::Exercise;
 use crate::files;
+use crate::language::Language;
 use crate::originals::Manifest;
 use crate::progress::{self, Untouched};
 use crate::style::Style;
@@ -196,7 +197,8 @@ pub fn watch(
                 Key::Char('q') | Key::Interrupt => return Ok(()),
                 Key::Line(line) if line == "quit" => return Ok(()),
                 Key::Char('h') => {
-                    let hint = fs::read_to_string(exercise.hint()).unwrap_or_else(|_| {
+                    let path = Language::from_env().hint_in(&exercise.dir);
+                    let hint = fs::read_to_string(path).unwrap_or_else(|_| {
                         format!("exercises/{}/hint.md is missing.", exercise.name)
                     });
                     writeln!(out, "\n{}", wrap(hint.trim_end(), width, "", ""))?;

@@ -128,6 +128,10 @@ fn command(dir: &Path, args: &[&str]) -> Command {
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", dir.join("target"))
         .env("NO_COLOR", "1")
+        // English unless a test says otherwise, whatever the machine's locale.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -302,6 +306,44 @@ fn an_added_test_file_and_a_cargo_toml_edit_are_called_what_they_are() {
     assert_eq!(fs::read_to_string(main_rs(dir, "01-one")).unwrap(), STUB);
     let overview = text(&course(dir, &[], ""));
     assert!(overview.contains("01-one  not started"), "{overview}");
+}
+
+#[test]
+fn a_hint_comes_in_the_learners_language_when_there_is_one() {
+    let course_dir = fake_course();
+    let dir = course_dir.path();
+    fs::write(
+        dir.join("exercises/02-two/hint.ko.md"),
+        "# 02-two 힌트\n\ntwo를 출력하세요.\n",
+    )
+    .unwrap();
+    let in_korean = |args: &[&str]| {
+        let mut command = command(dir, args);
+        command.env("LANG", "ko_KR.UTF-8");
+        text(&command.output().unwrap())
+    };
+    let korean = in_korean(&["hint", "2"]);
+    assert!(
+        korean.contains("exercises/02-two/hint.ko.md\n\n# 02-two 힌트"),
+        "{korean}"
+    );
+    // --lang wins over LANG; an exercise with no translation shows its English hint.
+    let english = in_korean(&["hint", "2", "--lang=en"]);
+    assert!(english.contains("# Hint for 02-two"), "{english}");
+    let untranslated = in_korean(&["hint", "1"]);
+    assert!(
+        untranslated.contains("exercises/01-one/hint.md\n\n# Hint for 01-one"),
+        "{untranslated}"
+    );
+    let chosen = course(dir, &["hint", "2", "--lang=ko"], "");
+    assert!(text(&chosen).contains("# 02-two 힌트"), "{}", text(&chosen));
+    let unknown = course(dir, &["hint", "2", "--lang=fr"], "");
+    assert!(!unknown.status.success());
+    assert!(
+        text(&unknown).contains("en, ko or zh-TW"),
+        "{}",
+        text(&unknown)
+    );
 }
 
 #[test]
