@@ -6,20 +6,16 @@
 //!    one before (a round trip), and we count round trips per second.
 //! 3. Every answer is checked: nothing lost, nothing garbled, no client stuck.
 //!
-//! The clients are driven by one thread with a readiness loop (mio), like
-//! `--mode poll`: thousands of client threads would measure the load generator.
+//! The clients are in clients.rs, shared with `load --addr` (measure.rs).
 
-use std::io::{ErrorKind, Read, Write};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
-use mio::net::TcpStream;
-use mio::{Events, Interest, Poll, Token};
 
 use crate::Mode;
+use crate::clients::Load;
 use crate::server::{self, Config, Server};
 
 /// File descriptors besides the sockets: stdin/out/err, epoll, the listener, the
@@ -54,12 +50,12 @@ pub fn run(settings: &Settings) -> Result<()> {
     println!(
         "hold: {n} clients connect; each sends one line and waits for its answer; none leaves"
     );
-    let mut load = Load::connect(addr, n)?;
+    let mut load = Load::connect(addr, n, false)?;
     let start = Instant::now();
     load.pump(1, settings.wait)?;
     let connected = load.clients.iter().filter(|c| c.connected).count();
     println!("  connected (handshake done): {connected} of {n}");
-    let answered = load.finished(1);
+    let answered = load.count(|c| c.answered >= 1);
     println!(
         "  answered: {answered} of {n} after {:.1?}",
         start.elapsed()
@@ -96,7 +92,7 @@ pub fn run(settings: &Settings) -> Result<()> {
     let start = Instant::now();
     load.pump(1 + rounds, settings.wait.max(Duration::from_secs(60)))?;
     let elapsed = start.elapsed();
-    let done = load.finished(1 + rounds);
+    let done = load.count(|c| c.answered > rounds);
     let total = rounds * done;
     println!(
         "  {total} round trips in {:.2}s: {:.0} per second",
@@ -174,169 +170,6 @@ fn check_fd_limit(clients: usize) -> Result<()> {
     Ok(())
 }
 // ANCHOR_END: fd_limit
-
-/// One load client: a non-blocking socket and how far its conversation got.
-struct Client {
-    conn: TcpStream,
-    connected: bool,
-    failed: Option<String>,
-    unsent: Vec<u8>,
-    received: Vec<u8>,
-    /// Lines sent, and lines answered; it sends the next only when they are equal.
-    sent: usize,
-    answered: usize,
-    wrong: usize,
-}
-
-struct Load {
-    poll: Poll,
-    clients: Vec<Client>,
-}
-
-impl Load {
-    /// Starts N non-blocking connects; the handshakes finish in the background.
-    fn connect(addr: SocketAddr, n: usize) -> Result<Load> {
-        let poll = Poll::new().context("creating the readiness queue failed")?;
-        let mut clients = Vec::with_capacity(n);
-        for i in 0..n {
-            let mut conn = TcpStream::connect(addr)
-                .with_context(|| format!("connect({addr}) for client {i} failed"))?;
-            poll.registry()
-                .register(&mut conn, Token(i), Interest::READABLE | Interest::WRITABLE)
-                .with_context(|| format!("registering client {i} failed"))?;
-            clients.push(Client {
-                conn,
-                connected: false,
-                failed: None,
-                unsent: Vec::new(),
-                received: Vec::new(),
-                sent: 0,
-                answered: 0,
-                wrong: 0,
-            });
-        }
-        Ok(Load { poll, clients })
-    }
-
-    /// How many clients have had `lines` lines answered.
-    fn finished(&self, lines: usize) -> usize {
-        self.clients.iter().filter(|c| c.answered >= lines).count()
-    }
-
-    /// Runs the clients until each has had `lines` lines answered (or failed), or
-    /// until `wait` has passed.
-    fn pump(&mut self, lines: usize, wait: Duration) -> Result<()> {
-        let deadline = Instant::now() + wait;
-        let mut events = Events::with_capacity(1024);
-        let mut buffer = vec![0u8; 4096];
-        for i in 0..self.clients.len() {
-            self.clients[i].step(i, lines, &mut buffer);
-        }
-        let mut remaining = self.clients.iter().filter(|c| !c.done(lines)).count();
-        while remaining > 0 {
-            let now = Instant::now();
-            if now >= deadline {
-                break;
-            }
-            if let Err(error) = self.poll.poll(&mut events, Some(deadline - now)) {
-                if error.kind() == ErrorKind::Interrupted {
-                    continue;
-                }
-                return Err(error).context("poll() failed");
-            }
-            for event in events.iter() {
-                let i = event.token().0;
-                let client = &mut self.clients[i];
-                let was_done = client.done(lines);
-                client.step(i, lines, &mut buffer);
-                if !was_done && client.done(lines) {
-                    remaining -= 1;
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Client {
-    fn done(&self, lines: usize) -> bool {
-        self.answered >= lines || self.failed.is_some()
-    }
-
-    /// Does whatever can be done now without waiting.
-    fn step(&mut self, i: usize, lines: usize, buffer: &mut [u8]) {
-        if self.failed.is_some() {
-            return;
-        }
-        if let Err(error) = self.try_step(i, lines, buffer) {
-            self.failed = Some(format!("client {i}: {error}"));
-        }
-    }
-
-    fn try_step(&mut self, i: usize, lines: usize, buffer: &mut [u8]) -> std::io::Result<()> {
-        if !self.connected {
-            // A non-blocking connect is done when the socket is writable; then
-            // either it has an error (SO_ERROR) or it has a peer.
-            if let Some(error) = self.conn.take_error()? {
-                return Err(error);
-            }
-            match self.conn.peer_addr() {
-                Ok(_) => self.connected = true,
-                Err(error) if error.kind() == ErrorKind::NotConnected => return Ok(()),
-                Err(error) => return Err(error),
-            }
-        }
-        loop {
-            // Read every answer that has come, and check it.
-            loop {
-                match self.conn.read(buffer) {
-                    Ok(0) => {
-                        return Err(std::io::Error::new(
-                            ErrorKind::UnexpectedEof,
-                            "the server closed the connection",
-                        ));
-                    }
-                    Ok(n) => self.received.extend_from_slice(&buffer[..n]),
-                    Err(error) if error.kind() == ErrorKind::WouldBlock => break,
-                    Err(error) if error.kind() == ErrorKind::Interrupted => {}
-                    Err(error) => return Err(error),
-                }
-            }
-            while let Some(end) = self.received.iter().position(|&b| b == b'\n') {
-                let line: Vec<u8> = self.received.drain(..=end).collect();
-                let expected = message(i, self.answered).to_uppercase();
-                if line != expected.as_bytes() {
-                    self.wrong += 1;
-                }
-                self.answered += 1;
-            }
-            // Send the next line once the last one is answered.
-            if self.sent == self.answered && self.sent < lines {
-                self.unsent
-                    .extend_from_slice(message(i, self.sent).as_bytes());
-                self.sent += 1;
-            }
-            if self.unsent.is_empty() {
-                return Ok(());
-            }
-            match self.conn.write(&self.unsent) {
-                Ok(n) => {
-                    self.unsent.drain(..n);
-                }
-                Err(error) if error.kind() == ErrorKind::WouldBlock => return Ok(()),
-                Err(error) if error.kind() == ErrorKind::Interrupted => {}
-                Err(error) => return Err(error),
-            }
-            // Written: the answer may already be there (loopback is quick), so
-            // go round again rather than wait for the next event.
-        }
-    }
-}
-
-/// Line `round` of client `i`.
-fn message(i: usize, round: usize) -> String {
-    format!("client {i} round {round}\n")
-}
 
 /// This process's threads and resident memory, from /proc/self/status (Linux).
 struct Usage {

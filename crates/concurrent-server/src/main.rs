@@ -19,6 +19,7 @@
 //! connection for as long as the client stays. Each mode is one file: one.rs,
 //! threads.rs, poll.rs, tasks.rs (tokio).
 
+mod clients;
 mod load;
 mod measure;
 mod one;

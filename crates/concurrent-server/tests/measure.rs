@@ -5,7 +5,7 @@ use test_support::{Program, closed_port, program_under_test};
 #[cfg(target_os = "linux")]
 use test_support::{python_script, python3};
 
-const CHAPTER: &str = "book/src/concurrent-server.md";
+const CHAPTER: &str = "book/src/socket-speed.md";
 
 fn program() -> Program {
     program_under_test!(CHAPTER)
