@@ -319,7 +319,9 @@ def cmd_apply(args):
         sys.exit(1)
 
 
-HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(\{#[^}]*\})?\s*$")
+# A chapter's title (#) needs no id: links lead to the chapter itself, and check-book
+# compares the title with SUMMARY.md's name for it.
+HEADING = re.compile(r"^(#{2,6})\s+(.*?)\s*(\{#[^}]*\})?\s*$")
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 
@@ -361,6 +363,8 @@ def cmd_ids(args):
                 continue
             h = HEADING.match(line)
             if not h:
+                if line.startswith("# "):
+                    auto_id(line[2:], seen)
                 continue
             if h.group(3):
                 seen.add(h.group(3)[2:-1])
