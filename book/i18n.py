@@ -11,7 +11,10 @@
     python3 book/i18n.py todo LANG FILE [CHAPTER...]
                                            write the messages that still need a translator
                                            (untranslated or fuzzy) to FILE, to fill in
-    python3 book/i18n.py apply LANG FILE   put the translations written in FILE into LANG.po
+    python3 book/i18n.py apply LANG FILE...
+                                           put the translations written in FILE into LANG.po
+    python3 book/i18n.py check [LANG...]   every translation keeps its English's code spans
+                                           and link targets exactly
     python3 book/i18n.py ids [--fix]       every heading has an explicit {#id}, so links and
                                            the language menu lead to the same place in every
                                            language (mdbook would make a Korean id otherwise)
@@ -274,7 +277,8 @@ def cmd_todo(args):
         if n == 0 or e.obsolete or (e.msgstr and not e.fuzzy):
             continue
         where = sources(e)
-        if chapters and not any(Path(s).stem in chapters for s in where):
+        # A message shared by several chapters goes to the first one's translator.
+        if chapters and not (where and Path(where[0]).stem in chapters):
             continue
         old = f"(fuzzy; the old translation was:)\n{e.msgstr}\n" if e.fuzzy else ""
         blocks.append(f"=== {n} {' '.join(where)} ===\n{e.msgid}\n{SEPARATOR}\n{old}")
@@ -283,44 +287,87 @@ def cmd_todo(args):
 
 
 def cmd_apply(args):
-    if len(args) != 2:
-        sys.exit("usage: python3 book/i18n.py apply LANG FILE")
-    lang, work = args
+    """FILE is either a work file from `todo` with each translation written under its
+    English, or blocks of `=== N ===` followed by the translation alone."""
+    if len(args) < 2:
+        sys.exit("usage: python3 book/i18n.py apply LANG FILE...")
+    lang, works = args[0], args[1:]
     path = po_path(lang)
     entries = read_po(path)
-    text = Path(work).read_text(encoding="utf-8")
     done = problems = 0
-    for block in re.split(r"^(?==== \d+ )", text, flags=re.M):
-        if not block.strip():
-            continue
-        head, _, rest = block.partition("\n")
-        n = int(head.split()[1])
-        msgid, sep, translation = rest.partition("\n" + SEPARATOR + "\n")
-        if not sep:
-            print(f"message {n}: no '{SEPARATOR}' line", file=sys.stderr)
-            problems += 1
-            continue
-        translation = re.sub(r"^\(fuzzy; the old translation was:\)\n.*", "", translation, flags=re.S)
-        translation = translation.rstrip("\n")
-        if n >= len(entries) or entries[n].msgid.rstrip("\n") != msgid.rstrip("\n"):
-            print(f"message {n}: the English in the file is not the catalogue's", file=sys.stderr)
-            problems += 1
-            continue
-        if not translation.strip():
-            continue
-        if entries[n].msgid.endswith("\n") and not translation.endswith("\n"):
-            translation += "\n"
-        entries[n].msgstr = translation
-        entries[n].flags.discard("fuzzy")
-        done += 1
+    for work in works:
+        text = Path(work).read_text(encoding="utf-8")
+        for block in re.split(r"^(?==== \d+[ =])", text, flags=re.M):
+            if not block.strip():
+                continue
+            head, _, rest = block.partition("\n")
+            n = int(head.split()[1])
+            if n <= 0 or n >= len(entries) or entries[n].obsolete:
+                print(f"{work}: message {n} is not in {path.name}", file=sys.stderr)
+                problems += 1
+                continue
+            msgid, sep, translation = rest.partition("\n" + SEPARATOR + "\n")
+            if not sep:
+                translation = rest
+            elif entries[n].msgid.rstrip("\n") != msgid.rstrip("\n"):
+                print(f"{work}: message {n}: the English is not the catalogue's", file=sys.stderr)
+                problems += 1
+                continue
+            translation = re.sub(
+                r"^\(fuzzy; the old translation was:\)\n.*", "", translation, flags=re.S
+            ).strip("\n")
+            if not translation.strip():
+                continue
+            if entries[n].msgid.endswith("\n") and not translation.endswith("\n"):
+                translation += "\n"
+            entries[n].msgstr = translation
+            entries[n].flags.discard("fuzzy")
+            done += 1
     write_po(path, entries)
     print(f"{path.relative_to(ROOT)}: {done} translations put in, {problems} problems")
     if problems:
         sys.exit(1)
 
 
-# A chapter's title (#) needs no id: links lead to the chapter itself, and check-book
-# compares the title with SUMMARY.md's name for it.
+CODE_SPAN = re.compile(r"`+[^`]+`+")
+LINK_TARGET = re.compile(r"\]\(([^)\s]+)")
+
+
+def kept_parts(text, lang=None):
+    """What a translation must keep of its English: each code span and link target
+    (a repeated one may be said once). A picture may point to its own language's copy
+    (images/queues.svg -> images/queues.ko.svg)."""
+    targets = LINK_TARGET.findall(text)
+    if lang:
+        targets = [t.replace(f".{lang}.svg", ".svg") for t in targets]
+    return set(CODE_SPAN.findall(text)) | set(targets)
+
+
+def cmd_check(args):
+    langs = args or LANGUAGES
+    problems = 0
+    for lang in langs:
+        for e in read_po(po_path(lang))[1:]:
+            if e.obsolete or not e.msgstr or e.fuzzy:
+                continue
+            want, got = kept_parts(e.msgid), kept_parts(e.msgstr, lang)
+            if want != got:
+                problems += 1
+                lost, added = sorted(want - got), sorted(got - want)
+                print(
+                    f"{lang}.po, {' '.join(sources(e))}: the translation of "
+                    f"{e.msgid[:60]!r}... lost {lost} and added {added}"
+                )
+    if problems:
+        print(
+            f"{problems} translations do not keep their English's code and links "
+            "exactly (code, commands and link targets stay as they are)",
+            file=sys.stderr,
+        )
+        sys.exit(1)
+    print(f"every translation in {', '.join(langs)} keeps its code spans and links")
+
+
 HEADING = re.compile(r"^(#{2,6})\s+(.*?)\s*(\{#[^}]*\})?\s*$")
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
@@ -396,6 +443,7 @@ COMMANDS = {
     "todo": cmd_todo,
     "apply": cmd_apply,
     "ids": cmd_ids,
+    "check": cmd_check,
 }
 
 if __name__ == "__main__":
