@@ -17,7 +17,10 @@ for lang in ko zh-TW; do
     esac
     # gettext runs before links, on the same text mdbook-xgettext read (book/i18n.py):
     # the listings' {{#include}} lines are not part of the catalogues.
+    # Smart punctuation curls a straight quote by guessing from its neighbours, and
+    # guesses wrong before Korean or Chinese text ("포트"라는 became “포트“라는).
     MDBOOK_BOOK__LANGUAGE=$lang MDBOOK_BOOK__TITLE="$title" \
+        MDBOOK_OUTPUT__HTML__SMART_PUNCTUATION=false \
         MDBOOK_PREPROCESSOR__GETTEXT='{"before": ["links"]}' \
         mdbook build book -d "book/book/$lang"
 done

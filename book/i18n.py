@@ -15,6 +15,9 @@
                                            put the translations written in FILE into LANG.po
     python3 book/i18n.py check [LANG...]   every translation keeps its English's code spans
                                            and link targets exactly
+    python3 book/i18n.py rendered [LANG...]
+                                           after book/build-all.sh: no `**`, `_` or `*` left
+                                           in a translated page's text (outside code)
     python3 book/i18n.py ids [--fix]       every heading has an explicit {#id}, so links and
                                            the language menu lead to the same place in every
                                            language (mdbook would make a Korean id otherwise)
@@ -170,6 +173,10 @@ CODE_ONLY = re.compile(r"^(\s|`[^`]*`|[-.,:;/()+=*|<>0-9])*$")
 def is_code(msgid):
     """Text a translator keeps as it is: a whole fenced block (an output, a command)
     or a run of inline code with nothing to say around it."""
+    if "{{#" in msgid or msgid.startswith("#include "):
+        # A piece of an {{#include}} line inside a code block, which the extractor
+        # took for a comment: it must stay exactly as it is.
+        return True
     return msgid.lstrip().startswith(("```", "~~~")) or (
         "`" in msgid and CODE_ONLY.match(msgid) is not None
     )
@@ -368,6 +375,44 @@ def cmd_check(args):
     print(f"every translation in {', '.join(langs)} keeps its code spans and links")
 
 
+CJK = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uff00-\uffef"
+LEFTOVER = re.compile(
+    rf"\*\*|(?<=[{CJK}])_|_(?=[{CJK}])|(?<![\\w*])\*(?=[{CJK}])|(?<=[{CJK}])\*(?![\\w*])"
+)
+
+
+def cmd_rendered(args):
+    """Markdown that did not turn into HTML in a translated book: `**` or an `_` or `*`
+    next to Korean or Chinese text. mdbook-gettext writes emphasis back as `_x_`,
+    which CommonMark cannot close inside a word, so `_아주_중요` shows its underscores;
+    `<em>아주</em>중요` works."""
+    found = 0
+    for lang in args or LANGUAGES:
+        html_dir = BOOK / "book" / lang / "html"
+        if not html_dir.is_dir():
+            sys.exit(f"{html_dir} is missing: run sh book/build-all.sh first")
+        for page in sorted(html_dir.glob("*.html")):
+            if page.name in ("print.html", "toc.html", "404.html"):
+                continue
+            html = page.read_text(encoding="utf-8")
+            main = html[html.find("<main>"):html.find("</main>")]
+            main = re.sub(r"<(pre|code|script|style)\b.*?</\1>", " ", main, flags=re.S)
+            text = re.sub(r"<[^>]+>", "", main)
+            for line in text.splitlines():
+                for m in LEFTOVER.finditer(line):
+                    found += 1
+                    start = max(0, m.start() - 30)
+                    print(f"{lang}/{page.name}: markdown left in the text: ...{line[start:m.end() + 30].strip()}...")
+    if found:
+        print(
+            f"{found} places show Markdown instead of emphasis: next to Korean or Chinese "
+            "text, write <em>x</em> or <strong>x</strong> in the translation",
+            file=sys.stderr,
+        )
+        sys.exit(1)
+    print("no Markdown left in the translated books' text")
+
+
 HEADING = re.compile(r"^(#{2,6})\s+(.*?)\s*(\{#[^}]*\})?\s*$")
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
@@ -444,6 +489,7 @@ COMMANDS = {
     "apply": cmd_apply,
     "ids": cmd_ids,
     "check": cmd_check,
+    "rendered": cmd_rendered,
 }
 
 if __name__ == "__main__":

@@ -142,9 +142,13 @@ MEASURE_JS = r"""
     if (r.width < 1 || r.height < 1) continue;
     let svg = img;
     if (img.tagName === 'IMG') {
-      const text = await (await fetch(img.src)).text();
-      holder.innerHTML = text;
+      const response = await fetch(img.src);
+      holder.innerHTML = response.ok ? await response.text() : '';
       svg = holder.querySelector('svg');
+      if (!svg) {
+        problems.push({kind: 'missing', what: describe(img) + ': no such picture: ' + img.src});
+        continue;
+      }
       svg.setAttribute('width', r.width);
       svg.setAttribute('height', r.height);
     }
@@ -471,6 +475,8 @@ def check_page(browser, session, args, theme):
             yield f"{p['what']} ({p['width']} px for a {p['column']} px window)"
         elif p["kind"] == "wide":
             yield f"wider than its column: {p['what']} ({p['width']} px, column {p['column']} px)"
+        elif p["kind"] == "missing":
+            yield p["what"]
         else:
             yield (f"picture label smaller than {args.min_label:g} px: {p['what']}: "
                    f"{p['size']} px (\"{p['text']}\")")
