@@ -8,9 +8,11 @@
                                            per language: translated, fuzzy, untranslated,
                                            counted against the English as it is now; exit 1
                                            when a language is below PCT percent translated
-    python3 book/i18n.py todo LANG FILE [CHAPTER...]
+    python3 book/i18n.py todo [--all] LANG FILE [CHAPTER...]
                                            write the messages that still need a translator
-                                           (untranslated or fuzzy) to FILE, to fill in
+                                           (untranslated or fuzzy) to FILE, to fill in;
+                                           --all: every message with its translation, to
+                                           review and correct in place
     python3 book/i18n.py apply LANG FILE...
                                            put the translations written in FILE into LANG.po
     python3 book/i18n.py check [LANG...]   every translation keeps its English's code spans
@@ -275,19 +277,26 @@ SEPARATOR = "--- translation ---"
 
 
 def cmd_todo(args):
+    everything = "--all" in args
+    args = [a for a in args if a != "--all"]
     if len(args) < 2:
-        sys.exit("usage: python3 book/i18n.py todo LANG FILE [CHAPTER...]")
+        sys.exit("usage: python3 book/i18n.py todo [--all] LANG FILE [CHAPTER...]")
     lang, out, chapters = args[0], Path(args[1]), args[2:]
     entries = read_po(po_path(lang))
     blocks = []
     for n, e in enumerate(entries):
-        if n == 0 or e.obsolete or (e.msgstr and not e.fuzzy):
+        if n == 0 or e.obsolete or (e.msgstr and not e.fuzzy and not everything):
+            continue
+        if everything and is_code(e.msgid):
             continue
         where = sources(e)
         # A message shared by several chapters goes to the first one's translator.
         if chapters and not (where and Path(where[0]).stem in chapters):
             continue
-        old = f"(fuzzy; the old translation was:)\n{e.msgstr}\n" if e.fuzzy else ""
+        if e.fuzzy:
+            old = f"(fuzzy; the old translation was:)\n{e.msgstr}\n"
+        else:
+            old = e.msgstr + "\n" if e.msgstr else ""
         blocks.append(f"=== {n} {' '.join(where)} ===\n{e.msgid}\n{SEPARATOR}\n{old}")
     out.write_text("\n".join(blocks), encoding="utf-8")
     print(f"{out}: {len(blocks)} messages to translate")
