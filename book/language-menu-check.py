@@ -3,8 +3,8 @@
 
     sh book/build-all.sh && python3 book/language-menu-check.py
 
-For every chapter of every language, and a section of it, the menu (book/theme/languages.js)
-must offer English, 한국어 and 繁體中文, and each entry must lead to the same chapter
+For every chapter of every language, and a section of it, the menu (book/theme/languages.js),
+opened by a mouse click, must show English, 한국어 and 繁體中文, and each entry must lead to the same chapter
 and the same section in that language: the page loads, its <html lang> is that
 language, and the section's heading is there. The menu is opened by a click, as a
 reader does, and followed from the English book to Korean and from Korean back.
@@ -41,6 +41,37 @@ def evaluate(browser, session, expression):
     return result["result"].get("value")
 
 
+def click(browser, session, selector):
+    """Click the centre of an element with the mouse, as a reader does; the element
+    must be on screen and on top there (not hidden, not covered). Returns a problem or
+    None."""
+    # mdbook hides its menu bar while a reader scrolls down and shows it again when
+    # they scroll up; a page opened at a section is scrolled down, so go to the top.
+    evaluate(browser, session, "window.scrollTo(0, 0)")
+    for _ in range(40):  # up to 2 s for the bar to come back on a busy machine
+        where = evaluate(
+            browser, session,
+            f"(() => {{ const e = document.querySelector({json.dumps(selector)}); if (!e) return 'missing';"
+            " const r = e.getBoundingClientRect(); if (r.width < 1 || r.height < 1) return 'not shown';"
+            " const x = r.left + r.width / 2, y = r.top + r.height / 2;"
+            " const top = document.elementFromPoint(x, y);"
+            " if (!top || !(top === e || e.contains(top))) return 'covered or off screen';"
+            " return [x, y]; })()",
+        )
+        if where != "covered or off screen":
+            break
+        time.sleep(0.05)
+    if isinstance(where, str):
+        return f"{selector}: {where}"
+    for kind in ("mousePressed", "mouseReleased"):
+        browser.call(
+            "Input.dispatchMouseEvent",
+            {"type": kind, "x": where[0], "y": where[1], "button": "left", "clickCount": 1},
+            session=session,
+        )
+    return None
+
+
 def main():
     root = HERE / "book"
     for lang, sub in BOOKS.items():
@@ -72,17 +103,18 @@ def main():
                 section = ids[-1] if ids else ""
                 url = f"{base}{sub}/{chapter}"
                 layout.load(browser, session, f"{url}#{section}" if section else url)
+                problem = click(browser, session, "#language-toggle")
                 menu = evaluate(
                     browser, session,
                     "(() => { const t = document.getElementById('language-toggle');"
-                    " if (!t) return null; t.click();"
                     " const list = document.getElementById('language-list');"
-                    " return {open: !list.hidden, label: t.textContent,"
+                    " if (!t || !list) return null;"
+                    " return {open: getComputedStyle(list).display !== 'none', label: t.textContent,"
                     " items: [...list.querySelectorAll('a')].map(a => [a.lang, a.textContent, a.href])}; })()",
                 )
                 where = f"{sub}/{chapter}"
-                if not menu:
-                    problems.append(f"{where}: no language menu")
+                if problem or not menu:
+                    problems.append(f"{where}: no language menu to click ({problem})")
                     continue
                 if not menu["open"] or menu["label"] != LABELS[lang]:
                     problems.append(f"{where}: the menu shows {menu['label']!r} and opened: {menu['open']}")
@@ -100,13 +132,14 @@ def main():
             section = re.findall(r'<h2 id="([^"]+)"', page.read_text())[0]
             url = f"{base}{BOOKS[start]}/timeouts.html"
             layout.load(browser, session, f"{url}#{section}")
-            href = evaluate(
-                browser, session,
-                "(() => { document.getElementById('language-toggle').click();"
-                f" const a = document.querySelector('#language-list a[lang=\"{goal}\"]');"
-                " return a.href; })()",
+            problem = click(browser, session, "#language-toggle") or click(
+                browser, session, f'#language-list a[lang="{goal}"]'
             )
-            layout.load(browser, session, href)
+            if problem:
+                problems.append(f"from {start} to {goal}: {problem}")
+                continue
+            # The click navigates: wait for the other book's page to load.
+            browser.wait_event("Page.loadEventFired", session)
             landed = evaluate(
                 browser, session,
                 f"[document.documentElement.lang, !!document.getElementById({json.dumps(section)}),"

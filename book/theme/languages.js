@@ -8,7 +8,10 @@
     // mdbook's path_to_root leads from this page to its book's root folder.
     const root = new URL(typeof path_to_root === 'string' && path_to_root ? path_to_root : './',
         location.href);
-    const page = location.href.startsWith(root.href) ? location.href.slice(root.href.length) : '';
+    // This page and section, from the book's root: "timeouts.html#run-it".
+    function page() {
+        return location.href.startsWith(root.href) ? location.href.slice(root.href.length) : '';
+    }
     const parent = new URL(current === 'en' ? '../' : '../../', root);
     function bookOf(lang) {
         return new URL(lang === 'en' ? 'html/' : lang + '/html/', parent);
@@ -34,7 +37,8 @@
     list.className = 'theme-popup';
     list.setAttribute('role', 'menu');
     list.setAttribute('aria-label', toggle.title);
-    list.hidden = true;
+    // mdbook's .theme-popup is display: none until its script shows it; so is this one.
+    list.style.display = 'none';
     languages.forEach(function (l) {
         const item = document.createElement('li');
         item.setAttribute('role', 'none');
@@ -42,19 +46,28 @@
         link.setAttribute('role', 'menuitem');
         link.className = 'theme' + (l[0] === current ? ' theme-selected' : '');
         link.lang = l[0];
-        link.href = new URL(page, bookOf(l[0])).href;
+        link.href = new URL(page(), bookOf(l[0])).href;
         link.textContent = l[1];
         item.appendChild(link);
         list.appendChild(item);
     });
 
+    function isOpen() {
+        return list.style.display === 'block';
+    }
     function show(open) {
-        list.hidden = !open;
+        if (open) {
+            // The section the reader has jumped to since the page loaded, too.
+            list.querySelectorAll('a').forEach(function (link) {
+                link.href = new URL(page(), bookOf(link.lang)).href;
+            });
+        }
+        list.style.display = open ? 'block' : 'none';
         toggle.setAttribute('aria-expanded', String(open));
     }
     toggle.addEventListener('click', function (event) {
         event.stopPropagation();
-        show(list.hidden);
+        show(!isOpen());
     });
     document.addEventListener('click', function (event) {
         if (!list.contains(event.target)) {
