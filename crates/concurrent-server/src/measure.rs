@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+use crate::arguments::{MAX_CLIENTS, MAX_ROUNDS, MAX_WAIT_SECS, number};
 use crate::clients::Load;
 
 /// Descriptors besides the clients' sockets: stdio, epoll, a few spare.
@@ -58,7 +59,7 @@ pub fn arguments(args: &[String]) -> Result<Settings> {
         if !FLAGS.contains(&arg.as_str()) {
             bail!("unknown argument {arg:?}\n{}", crate::USAGE);
         }
-        let value = crate::value(&mut args, arg)?;
+        let value = crate::arguments::value(&mut args, arg)?;
         match arg.as_str() {
             "--addr" => {
                 settings.addr = value.parse().with_context(|| {
@@ -69,15 +70,12 @@ pub fn arguments(args: &[String]) -> Result<Settings> {
                 })?
             }
             "--server-pid" => {
-                settings.server_pid = Some(crate::number(value, arg, 1..=u32::MAX)?);
+                settings.server_pid = Some(number(value, arg, 1..=u32::MAX)?);
             }
             "--name" => settings.name = value.to_string(),
-            "--clients" => settings.clients = crate::number(value, arg, 1..=crate::MAX_CLIENTS)?,
-            "--rounds" => settings.rounds = crate::number(value, arg, 1..=crate::MAX_ROUNDS)?,
-            "--wait" => {
-                settings.wait =
-                    Duration::from_secs(crate::number(value, arg, 1..=crate::MAX_WAIT_SECS)?)
-            }
+            "--clients" => settings.clients = number(value, arg, 1..=MAX_CLIENTS)?,
+            "--rounds" => settings.rounds = number(value, arg, 1..=MAX_ROUNDS)?,
+            "--wait" => settings.wait = Duration::from_secs(number(value, arg, 1..=MAX_WAIT_SECS)?),
             other => bail!("unknown argument {other:?}\n{}", crate::USAGE),
         }
     }

@@ -15,6 +15,9 @@
 //!   udp         datagrams as fast as they go, and how many were lost
 //!   memcpy      the same bytes copied in memory, with no socket
 //!   python      python/speed.py, the articles' code, timed the same way
+//!
+//! The tables are printed here; the Python rows in versus_python.rs, the summary
+//! at the end and the way figures are written in summary.rs.
 
 mod bulk;
 mod machine;
@@ -22,14 +25,17 @@ mod measure;
 mod memcpy;
 mod python;
 mod round_trip;
+mod summary;
 mod udp;
+mod versus_python;
 
 use std::time::Duration;
 
 use anyhow::{Result, bail};
 
-use bulk::Transfer;
 use measure::{Budget, ROUNDS};
+use summary::{Bulk, in_short, kib, ratio};
+use versus_python::against_python;
 
 const FULL: Budget = Budget(Duration::from_millis(500));
 const QUICK: Budget = Budget(Duration::from_millis(10));
@@ -84,16 +90,6 @@ fn round_trips(budget: Budget) -> Result<round_trip::RoundTrips> {
     })
 }
 
-/// The rows of the bulk table that the summary compares.
-struct Bulk {
-    tcp_1k: Transfer,
-    /// A buffer of one loopback segment, and its size.
-    tcp_segment: Option<(usize, Transfer)>,
-    tcp_64k: Transfer,
-    memcpy_64k: Transfer,
-    unix_64k: Option<Transfer>,
-}
-
 fn bulk_transfers(budget: Budget) -> Result<Bulk> {
     println!();
     println!("Bulk transfer: sendall(buffer), recv(buffer size); MiB/s, and KiB per recv");
@@ -122,7 +118,7 @@ fn bulk_transfers(budget: Budget) -> Result<Bulk> {
         #[cfg(unix)]
         let unix = Some(bulk::unix(size, budget)?);
         #[cfg(not(unix))]
-        let unix: Option<Transfer> = None;
+        let unix: Option<bulk::Transfer> = None;
         let unix_cells = match unix {
             Some(unix) => format!(
                 "{:>8.0}{:>10}{:>10.1}",
@@ -174,119 +170,4 @@ fn datagrams(budget: Budget) -> Result<()> {
         );
     }
     Ok(())
-}
-
-fn against_python(
-    budget: Budget,
-    trips: &round_trip::RoundTrips,
-    tcp_1k: &Transfer,
-) -> Result<Option<python::PythonFigures>> {
-    println!();
-    let python = python::measure(budget)?;
-    match &python {
-        Some(python) => println!(
-            "{}, written as the articles do (python/speed.py)",
-            python.version
-        ),
-        None => println!("Python: no python3 on this machine, so no comparison"),
-    }
-    // Each row: Python's figure (if measured), its unit, and Rust's same figure.
-    let row = |label: &str, figure: Option<f64>, unit: &str, rust: f64| match figure {
-        Some(value) => println!(
-            "  {label:<44}{value:>8.0} {unit:<11}{} Rust",
-            ratio(value, rust)
-        ),
-        None => println!("  {label:<44}{:>8}", "skipped"),
-    };
-    row(
-        "round trips, one connection",
-        python.as_ref().map(|p| p.one_connection.per_second()),
-        "per second",
-        trips.one_send.per_second(),
-    );
-    row(
-        "round trips, a new connection each",
-        python.as_ref().map(|p| p.new_connection.per_second()),
-        "per second",
-        trips.new_connection.per_second(),
-    );
-    row(
-        "TCP bulk, sendall(1024 bytes), recv(1024)",
-        python.as_ref().map(|p| p.tcp_1024.mib_per_second()),
-        "MiB/s",
-        tcp_1k.mib_per_second(),
-    );
-    Ok(python)
-}
-
-/// The ratios the chapter talks about, worked out.
-fn in_short(trips: &round_trip::RoundTrips, bulk: &Bulk, python: Option<&python::PythonFigures>) {
-    let tcp_64k = bulk.tcp_64k.mib_per_second();
-    println!();
-    println!("In short");
-    println!(
-        "  TCP 64 KiB: {tcp_64k:.0} MiB/s = {} memcpy (two copies alone would allow 0.50x)",
-        ratio(tcp_64k, bulk.memcpy_64k.mib_per_second())
-    );
-    println!(
-        "  TCP 1 KiB: {} TCP 64 KiB (a send and a recv for every KiB)",
-        ratio(bulk.tcp_1k.mib_per_second(), tcp_64k)
-    );
-    match bulk.tcp_segment {
-        Some((size, segment)) => println!(
-            "  TCP {size} B: {} TCP 64 KiB (64 KiB is one such segment and {} bytes)",
-            ratio(segment.mib_per_second(), tcp_64k),
-            64 * KIB - size
-        ),
-        None => println!("  TCP, one segment: not measured (TCP_MAXSEG is read on Unix only)"),
-    }
-    match bulk.unix_64k {
-        Some(unix) => println!(
-            "  Unix stream 64 KiB: {} TCP 64 KiB (no TCP/IP in between)",
-            ratio(unix.mib_per_second(), tcp_64k)
-        ),
-        None => println!("  Unix stream: not measured (AF_UNIX is Unix only)"),
-    }
-    println!(
-        "  two send()s per message: {:.1} ms each; {:.3} ms with TCP_NODELAY",
-        trips.two_sends.micros_each() / 1000.0,
-        trips.two_sends_nodelay.micros_each() / 1000.0
-    );
-    match python {
-        Some(python) => println!(
-            "  Python 1 KiB: {} Rust 1 KiB; Python round trips: {} Rust",
-            ratio(
-                python.tcp_1024.mib_per_second(),
-                bulk.tcp_1k.mib_per_second()
-            ),
-            ratio(
-                python.one_connection.per_second(),
-                trips.one_send.per_second()
-            )
-        ),
-        None => println!("  Python: not measured (no python3)"),
-    }
-}
-
-/// `a` as a multiple of `b`, with two significant digits when it is small:
-/// "0.42x", "0.024x", "0.00045x" (a slow system, such as Windows under Wine, must
-/// not print a ratio as "0.000x").
-fn ratio(a: f64, b: f64) -> String {
-    let r = a / b;
-    let decimals = if r.is_finite() && r > 0.0 && r < 0.1 {
-        // Two significant digits: 0.0xy needs 3 decimals, 0.000xy needs 5.
-        (1 - r.log10().floor() as i32).clamp(3, 9) as usize
-    } else {
-        2
-    };
-    format!("{r:.decimals$}x")
-}
-
-/// "64 KiB", or "65483 B" for a size that is no whole number of KiB.
-fn kib(size: usize) -> String {
-    if size % KIB == 0 {
-        format!("{} KiB", size / KIB)
-    } else {
-        format!("{size} B")
-    }
 }
