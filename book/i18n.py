@@ -20,6 +20,8 @@
     python3 book/i18n.py rendered [LANG...]
                                            after book/build-all.sh: no `**`, `_` or `*` left
                                            in a translated page's text (outside code)
+    python3 book/i18n.py files             README.LANG.md and every hint.LANG.md exist and keep
+                                           their English's code spans and link targets
     python3 book/i18n.py ids [--fix]       every heading has an explicit {#id}, so links and
                                            the language menu lead to the same place in every
                                            language (mdbook would make a Korean id otherwise)
@@ -349,14 +351,23 @@ CODE_SPAN = re.compile(r"`+[^`]+`+")
 LINK_TARGET = re.compile(r"\]\(([^)\s]+)")
 
 
+FENCED = re.compile(r"^(```+|~~~+)[^\n]*\n.*?^\1\s*$", re.S | re.M)
+COMMENT = re.compile(r"(^|\s)(#|//).*$", re.M)
+
+
 def kept_parts(text, lang=None):
     """What a translation must keep of its English: each code span and link target
-    (a repeated one may be said once). A picture may point to its own language's copy
+    (a repeated one may be said once), and each fenced block but for its comments,
+    which a translator may translate. A line break inside a code span counts as a
+    space, as it renders. A picture may point to its own language's copy
     (images/queues.svg -> images/queues.ko.svg)."""
+    blocks = {" ".join(COMMENT.sub("", b.group(0)).split()) for b in FENCED.finditer(text)}
+    text = FENCED.sub(" ", text)
+    spans = {" ".join(s.split()) for s in CODE_SPAN.findall(text)}
     targets = LINK_TARGET.findall(text)
     if lang:
         targets = [t.replace(f".{lang}.svg", ".svg") for t in targets]
-    return set(CODE_SPAN.findall(text)) | set(targets)
+    return blocks | spans | set(targets)
 
 
 def cmd_check(args):
@@ -382,6 +393,37 @@ def cmd_check(args):
         )
         sys.exit(1)
     print(f"every translation in {', '.join(langs)} keeps its code spans and links")
+
+
+def cmd_files(_args):
+    """The translated plain files beside their English: README.LANG.md and every
+    exercise's hint.LANG.md exist, and each keeps its English's code spans and link
+    targets (a changed command or TODO number in the English shows up here)."""
+    pairs = [(ROOT / "README.md", ROOT / f"README.{lang}.md") for lang in LANGUAGES]
+    for hint in sorted((ROOT / "exercises").glob("*/hint.md")):
+        pairs += [(hint, hint.with_name(f"hint.{lang}.md")) for lang in LANGUAGES]
+    problems = 0
+    for english, translated in pairs:
+        name = translated.relative_to(ROOT)
+        if not translated.exists():
+            print(f"{name} is missing: translate {english.relative_to(ROOT)}")
+            problems += 1
+            continue
+        # The links between the READMEs of the three languages are the translations' own.
+        own = {f"README.{lang}.md" for lang in LANGUAGES} | {"README.md"}
+        want = kept_parts(english.read_text(encoding="utf-8")) - own
+        got = kept_parts(translated.read_text(encoding="utf-8")) - own
+        if not want <= got:
+            print(f"{name} lacks what {english.relative_to(ROOT)} has: {sorted(want - got)}")
+            problems += 1
+    if problems:
+        print(
+            f"{problems} translated files are missing or behind their English: a change "
+            "to README.md or a hint.md carries its translations with it",
+            file=sys.stderr,
+        )
+        sys.exit(1)
+    print(f"{len(pairs)} translated files keep their English's code spans and links")
 
 
 CJK = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uff00-\uffef"
@@ -499,6 +541,7 @@ COMMANDS = {
     "ids": cmd_ids,
     "check": cmd_check,
     "rendered": cmd_rendered,
+    "files": cmd_files,
 }
 
 if __name__ == "__main__":
