@@ -207,7 +207,7 @@ def cmd_update(args):
         if not path.exists():
             header = pot[0]
             header.msgstr = header.msgstr.replace("Language: en", f"Language: {lang}")
-            write_po(path, [header] + [e for e in pot[1:]])
+            write_po(path, pot)
         subprocess.run(
             ["msgmerge", "--quiet", "--update", "--backup=none", "--no-wrap",
              str(path), str(POT)],
@@ -349,8 +349,6 @@ def cmd_apply(args):
 
 CODE_SPAN = re.compile(r"`+[^`]+`+")
 LINK_TARGET = re.compile(r"\]\(([^)\s]+)")
-
-
 FENCED = re.compile(r"^(```+|~~~+)[^\n]*\n.*?^\1\s*$", re.S | re.M)
 COMMENT = re.compile(r"(^|\s)(#|//).*$", re.M)
 
@@ -402,6 +400,8 @@ def cmd_files(_args):
     pairs = [(ROOT / "README.md", ROOT / f"README.{lang}.md") for lang in LANGUAGES]
     for hint in sorted((ROOT / "exercises").glob("*/hint.md")):
         pairs += [(hint, hint.with_name(f"hint.{lang}.md")) for lang in LANGUAGES]
+    # The links between the READMEs of the three languages are the translations' own.
+    own = {f"README.{lang}.md" for lang in LANGUAGES} | {"README.md"}
     problems = 0
     for english, translated in pairs:
         name = translated.relative_to(ROOT)
@@ -409,8 +409,6 @@ def cmd_files(_args):
             print(f"{name} is missing: translate {english.relative_to(ROOT)}")
             problems += 1
             continue
-        # The links between the READMEs of the three languages are the translations' own.
-        own = {f"README.{lang}.md" for lang in LANGUAGES} | {"README.md"}
         want = kept_parts(english.read_text(encoding="utf-8")) - own
         got = kept_parts(translated.read_text(encoding="utf-8")) - own
         if not want <= got:

@@ -8,13 +8,11 @@
     // mdbook's path_to_root leads from this page to its book's root folder.
     const root = new URL(typeof path_to_root === 'string' && path_to_root ? path_to_root : './',
         location.href);
-    // This page and section, from the book's root: "timeouts.html#run-it".
-    function page() {
-        return location.href.startsWith(root.href) ? location.href.slice(root.href.length) : '';
-    }
     const parent = new URL(current === 'en' ? '../' : '../../', root);
-    function bookOf(lang) {
-        return new URL(lang === 'en' ? 'html/' : lang + '/html/', parent);
+    // This page and section ("timeouts.html#run-it") in the book of `lang`.
+    function hrefIn(lang) {
+        const page = location.href.startsWith(root.href) ? location.href.slice(root.href.length) : '';
+        return new URL(page, new URL(lang === 'en' ? 'html/' : lang + '/html/', parent)).href;
     }
 
     const rightButtons = document.querySelector('#mdbook-menu-bar .right-buttons');
@@ -46,7 +44,7 @@
         link.setAttribute('role', 'menuitem');
         link.className = 'theme' + (l[0] === current ? ' theme-selected' : '');
         link.lang = l[0];
-        link.href = new URL(page(), bookOf(l[0])).href;
+        link.href = hrefIn(l[0]);
         link.textContent = l[1];
         item.appendChild(link);
         list.appendChild(item);
@@ -59,7 +57,7 @@
         if (open) {
             // The section the reader has jumped to since the page loaded, too.
             list.querySelectorAll('a').forEach(function (link) {
-                link.href = new URL(page(), bookOf(link.lang)).href;
+                link.href = hrefIn(link.lang);
             });
         }
         list.style.display = open ? 'block' : 'none';
