@@ -426,7 +426,7 @@ def cmd_files(_args):
 
 CJK = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uff00-\uffef"
 LEFTOVER = re.compile(
-    rf"\*\*|(?<=[{CJK}])_|_(?=[{CJK}])|(?<![\\w*])\*(?=[{CJK}])|(?<=[{CJK}])\*(?![\\w*])"
+    rf"\*\*|(?<=[{CJK}])_|_(?=[{CJK}])|(?<![\w*])\*(?=[{CJK}])|(?<=[{CJK}])\*(?![\w*])"
 )
 
 
