@@ -3,7 +3,7 @@
 //! columns as a terminal draws them: a Korean or Chinese character takes two, and
 //! Chinese, which is written without spaces, may break between any two characters.
 
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// `text` broken into lines of at most `width` characters where words allow: the
 /// first line starts with `first`, the others with `rest`. A word longer than a line
@@ -68,7 +68,7 @@ fn breakable(word: &str) -> bool {
 /// (after `next`) where the width is reached.
 fn push_breaking(current: &mut String, word: &str, width: usize, next: &str, out: &mut String) {
     for c in word.chars() {
-        let w = chars(c.encode_utf8(&mut [0; 4]));
+        let w = c.width().unwrap_or(0);
         if chars(current) + w > width && !current.trim().is_empty() {
             out.push_str(current.trim_end());
             out.push('\n');
@@ -90,7 +90,7 @@ pub fn cut(text: &str, max: usize) -> String {
     }
     let mut kept = String::new();
     for c in text.chars() {
-        if chars(&kept) + chars(c.encode_utf8(&mut [0; 4])) > max.saturating_sub(1) {
+        if chars(&kept) + c.width().unwrap_or(0) > max.saturating_sub(1) {
             break;
         }
         kept.push(c);
