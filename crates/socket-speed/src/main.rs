@@ -49,11 +49,12 @@ const SIZES: [usize; 5] = [KIB, 4 * KIB, 16 * KIB, 64 * KIB, 256 * KIB];
 const DATAGRAM_SIZES: [usize; 4] = [KIB, 4 * KIB, 16 * KIB, 63 * KIB];
 
 fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `--help`, bad and extra arguments: the usage, exit 2 (program-support).
+    let args = program_support::arguments(USAGE);
     let budget = match args.as_slice() {
         [] => FULL,
         [quick] if quick == "--quick" => QUICK,
-        _ => bail!("{USAGE}"),
+        _ => program_support::usage_error("unexpected arguments"),
     };
     if cfg!(debug_assertions) {
         eprintln!(

@@ -271,3 +271,9 @@ fn the_books_table_has_the_shape_of_a_fresh_run() {
          run `cargo run --release -q -p socket-speed` and paste it there"
     );
 }
+
+/// The manners every program shares (program-support): `--help` and usage errors.
+#[test]
+fn help_prints_the_usage_and_a_bad_argument_is_a_usage_error() {
+    program().assert_help_and_usage_errors(&["--slow"]);
+}
